@@ -89,6 +89,7 @@ enum kvm_lstar_attr {
 	KVM_LSTAR_A_STATUS_EVICTIONS,	/* u64: records evicted when full */
 	KVM_LSTAR_A_STATUS_ALLOC_FAILS,	/* u64: allocations that failed */
 	KVM_LSTAR_A_STATUS_EVENTS_LOST,	/* u64: events dropped (queue full) */
+	KVM_LSTAR_A_STATUS_REFUSED,	/* u64: vCPUs not recorded: table full of live VMs */
 
 	__KVM_LSTAR_A_MAX,
 	KVM_LSTAR_A_MAX = __KVM_LSTAR_A_MAX - 1

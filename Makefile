@@ -1,0 +1,59 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# kvm-lstar top-level build.  Userspace objects go to $(O) (default build/),
+# the module is built by kbuild through the top-level Kbuild file.
+
+VERSION := 0.1.0
+
+O ?= build
+PREFIX ?= /usr/local
+DESTDIR ?=
+
+# The kernel to build the module for: the running one when its build tree
+# exists, else the newest Debian headers installed.
+KVER ?= $(shell if [ -d /lib/modules/$$(uname -r)/build ]; then uname -r; \
+	else ls -1d /usr/src/linux-headers-*-amd64 2>/dev/null | sed 's|.*/linux-headers-||' | sort -V | tail -n1; fi)
+KDIR ?= $(if $(wildcard /lib/modules/$(KVER)/build),/lib/modules/$(KVER)/build,/usr/src/linux-headers-$(KVER))
+
+CC ?= cc
+USER_CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O2 -g \
+	-Iinclude -Ilib -DKVM_LSTAR_VERSION=\"$(VERSION)\" $(EXTRA_CFLAGS)
+NL_CFLAGS = $(shell pkg-config --cflags libnl-genl-3.0 2>/dev/null)
+NL_LIBS = $(shell pkg-config --libs libnl-genl-3.0 2>/dev/null)
+
+.PHONY: all module user deps check unit-test vm-test demo bench clean install
+
+all: module user
+
+# The module builds in a copy of its sources under $(O)/module-$(KVER), so
+# that several kernels' objects can coexist and the tree stays clean.
+MOD_OUT = $(abspath $(O))/module-$(KVER)
+W ?= 1
+
+module:
+	@test -d $(KDIR) || { echo "no kernel build tree at $(KDIR): run 'make deps' or set KDIR/KVER" >&2; exit 1; }
+	@mkdir -p $(MOD_OUT)/kmod $(MOD_OUT)/include/uapi/linux
+	@cp -p Kbuild $(MOD_OUT)/
+	@cp -p kmod/Kbuild kmod/*.c kmod/*.h $(MOD_OUT)/kmod/
+	@cp -p include/uapi/linux/kvm_lstar.h $(MOD_OUT)/include/uapi/linux/
+	$(MAKE) -C $(KDIR) M=$(MOD_OUT) O= W=$(W) KVM_LSTAR_VERSION=$(VERSION) modules
+
+deps:
+	tests/deps.sh
+
+-include lib/lib.mk
+-include tests/vmm/vmm.mk
+-include tests/unit/unit.mk
+-include tool/tool.mk
+
+user: $(USER_TARGETS)
+
+check: deps
+	$(MAKE) unit-test
+	$(MAKE) vm-test
+
+vm-test: all
+	tests/vm/suites.sh
+
+clean:
+	rm -rf $(O)

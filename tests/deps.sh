@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Install every Debian package kvm-lstar needs to build and test, and
+# nothing when they are all there already.  `make deps` runs this; so do
+# `make check` and `make demo`, so a fresh Debian 12 machine needs nothing
+# else.
+set -euo pipefail
+
+pkgs=(
+	# build
+	gcc make pkg-config libc6-dev libnl-3-dev libnl-genl-3-dev libelf-dev
+	linux-headers-amd64
+	# unit tests
+	libcmocka-dev valgrind
+	# the VM bench: QEMU, the initramfs pieces, the kernel image
+	qemu-system-x86 busybox-static kmod cpio
+)
+
+missing=()
+for p in "${pkgs[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||
+		missing+=("$p")
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+	echo "deps: all ${#pkgs[@]} packages present"
+	exit 0
+fi
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "deps: missing packages: ${missing[*]}; run 'make deps' as root" >&2
+	exit 1
+fi
+
+echo "deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q || echo "deps: warning: apt-get update reported errors" >&2
+apt-get install -y -q --no-install-recommends "${missing[@]}"

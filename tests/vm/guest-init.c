@@ -1,0 +1,121 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * /init of the nested Linux guest that guest-linux boots inside the bench.
+ *
+ * It reads the guest's own run-time entry_SYSCALL_64 from /proc/kallsyms
+ * (the truth kvm-lstar is checked against), prints one GUEST-BOOT line on
+ * the console, optionally stays up, then reboots or powers off.
+ *
+ * The boot number lives in a spare byte of the RTC's CMOS RAM: QEMU keeps
+ * CMOS contents across a guest reset, so a reboot can tell it is boot 2.
+ *
+ * Kernel command line knobs: kvm_lstar.reboots=K (reboot K times before
+ * powering off), kvm_lstar.hold=SEC (stay up SEC seconds after printing),
+ * kvm_lstar.dump=1 (print /proc/kallsyms between KALLSYMS-BEGIN/-END
+ * markers on ttyS1: the bench makes guest.map that way from a nokaslr boot).
+ */
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/io.h>
+#include <sys/mount.h>
+#include <sys/reboot.h>
+
+#define CMOS_INDEX	0x70
+#define CMOS_DATA	0x71
+#define CMOS_BOOTS	0x5f	/* unused by SeaBIOS and Linux */
+
+static unsigned int cmdline_uint(const char *cmdline, const char *key)
+{
+	const char *p = strstr(cmdline, key);
+
+	return p ? (unsigned int)strtoul(p + strlen(key), NULL, 10) : 0;
+}
+
+static unsigned int next_boot_number(void)
+{
+	unsigned int n;
+
+	if (ioperm(CMOS_INDEX, 2, 1))
+		return 1;
+	outb(CMOS_BOOTS, CMOS_INDEX);
+	n = inb(CMOS_DATA) + 1;
+	outb(CMOS_BOOTS, CMOS_INDEX);
+	outb(n & 0xff, CMOS_DATA);
+	return n;
+}
+
+static unsigned long long find_symbol(const char *want)
+{
+	char line[512], name[256], type;
+	unsigned long long addr;
+	FILE *f = fopen("/proc/kallsyms", "r");
+
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%llx %c %255s", &addr, &type, name) == 3 &&
+		    !strcmp(name, want)) {
+			fclose(f);
+			return addr;
+		}
+	}
+	fclose(f);
+	return 0;
+}
+
+static void dump_kallsyms(void)
+{
+	char buf[65536];
+	ssize_t n;
+	int in = open("/proc/kallsyms", O_RDONLY);
+	int out = open("/dev/ttyS1", O_WRONLY | O_NOCTTY);
+
+	if (in < 0 || out < 0)
+		return;
+	dprintf(out, "KALLSYMS-BEGIN\n");
+	while ((n = read(in, buf, sizeof(buf))) > 0)
+		if (write(out, buf, n) != n)
+			break;
+	dprintf(out, "KALLSYMS-END\n");
+	close(in);
+	close(out);
+}
+
+int main(void)
+{
+	char cmdline[4096] = "";
+	unsigned int boot, reboots, hold;
+	unsigned long long entry;
+	FILE *f;
+
+	mount("proc", "/proc", "proc", 0, NULL);
+	mount("devtmpfs", "/dev", "devtmpfs", 0, NULL);
+	f = fopen("/proc/cmdline", "r");
+	if (f) {
+		if (!fgets(cmdline, sizeof(cmdline), f))
+			cmdline[0] = '\0';
+		fclose(f);
+	}
+	reboots = cmdline_uint(cmdline, "kvm_lstar.reboots=");
+	hold = cmdline_uint(cmdline, "kvm_lstar.hold=");
+	boot = next_boot_number();
+
+	entry = find_symbol("entry_SYSCALL_64");
+	if (strstr(cmdline, "kvm_lstar.dump=1"))
+		dump_kallsyms();
+	printf("GUEST-BOOT n=%u entry_SYSCALL_64=0x%llx\n", boot, entry);
+	fflush(stdout);
+
+	if (hold) {
+		struct timespec ts = { .tv_sec = hold };
+
+		nanosleep(&ts, NULL);
+	}
+	sync();
+	reboot(boot <= reboots ? RB_AUTOBOOT : RB_POWER_OFF);
+	return 0;
+}

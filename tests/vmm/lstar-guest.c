@@ -1,0 +1,933 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * lstar-guest: a tiny KVM VMM whose vCPUs write MSR_LSTAR.
+ *
+ * It exists to drive the kvm_lstar host module in tests: every vCPU starts
+ * directly in 64-bit long mode, writes LSTAR like a booting Linux kernel
+ * would (optionally a second time, and again after a simulated reboot),
+ * and the VMM checks after every step that KVM holds exactly the value
+ * the guest wrote.
+ *
+ * The guest code is generated here, per vCPU, as a straight line of
+ * "wrmsr" and "out" instructions.  Each "out" to LSTAR_GUEST_PORT carries
+ * a step code in AL, so the VMM always knows how far the guest got, and it
+ * guarantees a VM exit after every write (the module samples LSTAR at VM
+ * exits on AMD).  The VMM keeps, per vCPU, the script of the steps it
+ * expects and fails if the guest reports anything else.
+ *
+ * stdout (line-buffered, parsed by tests):
+ *	offset 0x<hex>				only with the default value
+ *	vcpu <i>: lstar 0x<hex>[ rewrite 0x<hex>][ reset 0x<hex>]
+ *	vcpu <i>: exits=<N> seconds=<float> ns_per_exit=<float>   --exits
+ *	READY pid=<pid>
+ * Errors: one line on stderr; exit 1 (runtime) or 2 (bad arguments).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/random.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <linux/kvm.h>
+
+#define PROG			"lstar-guest"
+
+#define MSR_LSTAR		0xc0000082u
+#define MAX_VCPUS		64
+
+/* Port of the step "out"s: 'L' 'S', unused by anything else in this VM. */
+#define LSTAR_GUEST_PORT	0x4c53
+
+/* Default value: Linux's entry_SYSCALL_64 with KASLR slot 1..480. */
+#define DEFAULT_LSTAR_BASE	0xffffffff81e00000ull
+#define KASLR_ALIGN		0x200000ull
+#define KASLR_SLOTS		480
+
+/* How often a holding vCPU re-enters KVM_RUN, so it keeps making exits. */
+#define HOLD_PERIOD_NS		20000000L
+
+/*
+ * Guest physical memory: one 2 MiB slot at GPA 0, identity-mapped by a
+ * single 2 MiB page.  Nothing the guest touches lies outside it.
+ */
+#define MEM_SIZE		0x200000ull
+#define PML4_GPA		0x1000ull
+#define PDPT_GPA		0x2000ull
+#define PD_GPA			0x3000ull
+#define GDT_GPA			0x4000ull
+#define TSS_GPA			0x5000ull
+#define CODE_GPA(i)		(0x10000ull + (uint64_t)(i) * CODE_SIZE)
+#define CODE_SIZE		0x1000ull
+#define STACK_TOP(i)		(0x100000ull + ((uint64_t)(i) + 1) * 0x1000)
+
+#define SEL_CODE		0x08
+#define SEL_DATA		0x10
+#define SEL_TSS			0x18
+
+#define PTE_P			(1ull << 0)
+#define PTE_RW			(1ull << 1)
+#define PTE_PS			(1ull << 7)
+
+#define X86_CR0_PE		(1ull << 0)
+#define X86_CR0_MP		(1ull << 1)
+#define X86_CR0_ET		(1ull << 4)
+#define X86_CR0_NE		(1ull << 5)
+#define X86_CR0_WP		(1ull << 16)
+#define X86_CR0_PG		(1ull << 31)
+#define X86_CR4_PAE		(1ull << 5)
+#define EFER_LME		(1ull << 8)
+#define EFER_LMA		(1ull << 10)
+
+/* Step codes, sent by the guest in AL to LSTAR_GUEST_PORT. */
+enum step_code {
+	STEP_START = 1,		/* first exit, before any write */
+	STEP_WROTE,		/* a WRMSR LSTAR just happened: verify it */
+	STEP_RESET,		/* VMM: set LSTAR to 0, as a reboot does */
+	STEP_ZERO,		/* an exit while LSTAR is still 0 */
+	STEP_BENCH_BEGIN,	/* --exits loop starts after this exit */
+	STEP_BENCH_END,		/* ... and has ended before this one */
+	STEP_DONE,		/* all done: the guest halts from now on */
+};
+
+static const char *const step_names[] = {
+	[STEP_START] = "start",
+	[STEP_WROTE] = "wrote",
+	[STEP_RESET] = "reset",
+	[STEP_ZERO] = "zero",
+	[STEP_BENCH_BEGIN] = "bench-begin",
+	[STEP_BENCH_END] = "bench-end",
+	[STEP_DONE] = "done",
+};
+
+struct step {
+	uint8_t code;
+	uint64_t value;		/* STEP_WROTE: the value written */
+	const char *what;	/* STEP_WROTE: "lstar", "rewrite", "reset" */
+	bool last_write;	/* STEP_WROTE: print the vCPU's line after it */
+};
+
+#define MAX_STEPS		16
+
+struct vcpu {
+	int id;
+	int fd;
+	struct kvm_run *run;
+	struct kvm_msrs *msrs;	/* room for one entry: LSTAR */
+	pthread_t thread;
+
+	/* Guest code for this vCPU, and the steps it will report. */
+	uint8_t *code;
+	size_t code_len;
+	struct step script[MAX_STEPS];
+	int nsteps;
+	int next;		/* index into script of the next step */
+
+	char line[256];		/* "lstar 0x... rewrite 0x..." so far */
+	struct timespec bench_start;
+};
+
+static struct {
+	int nvcpus;
+	uint64_t lstar[MAX_VCPUS];
+	bool rewrite_set, reset_set;
+	uint64_t rewrite, reset;
+	double hold;
+	uint64_t exits;
+	bool fep;
+} opt = { .nvcpus = 1 };
+
+static int kvm_fd, vm_fd;
+static size_t run_size;
+static uint8_t *mem;
+static struct kvm_cpuid2 *cpuid;
+static struct vcpu vcpus[MAX_VCPUS];
+static pthread_barrier_t all_done;
+static atomic_bool stop_hold;
+
+/*
+ * Failure: one line on stderr, then leave at once.  Several vCPU threads
+ * may fail together; the mutex keeps their lines whole and makes the
+ * first one decide the exit status.
+ */
+static pthread_mutex_t die_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static __attribute__((noreturn, format(printf, 2, 3)))
+void die(int status, const char *fmt, ...)
+{
+	va_list ap;
+
+	pthread_mutex_lock(&die_lock);
+	fflush(stdout);
+	fprintf(stderr, PROG ": ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	_exit(status);
+}
+
+/* An ioctl failed: name it and strerror(errno). */
+static __attribute__((noreturn))
+void die_ioctl(const char *name, int vcpu)
+{
+	int err = errno;
+
+	if (vcpu >= 0)
+		die(1, "%s failed on vcpu %d: %s", name, vcpu, strerror(err));
+	die(1, "%s failed: %s", name, strerror(err));
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+"usage: " PROG " [--vcpus N] [--lstar HEX[,HEX...]] [--rewrite HEX] [--reset HEX]\n"
+"                   [--hold SEC] [--exits N] [--fep]\n"
+"\n"
+"Run a KVM VM whose vCPUs start in 64-bit mode and write MSR_LSTAR.\n"
+"\n"
+"  --vcpus N       number of vCPUs, ids 0..N-1 (1..%d, default 1)\n"
+"  --lstar LIST    value written by each vCPU: one HEX for all, or N values;\n"
+"                  default 0x%llx plus a random 2 MiB-aligned\n"
+"                  KASLR offset (slot 1..%d), printed as 'offset 0x...'\n"
+"  --rewrite HEX   each vCPU then writes this second value\n"
+"  --reset HEX     then the VMM sets LSTAR to 0 (KVM_SET_MSRS, as a reboot\n"
+"                  does) and each vCPU writes HEX\n"
+"  --hold SEC      keep the VM open SEC seconds after READY (default 0), the\n"
+"                  vCPUs exiting on HLT about every 20 ms\n"
+"  --exits N       after the writes, each vCPU makes N CPUID exits and the\n"
+"                  VMM prints 'vcpu I: exits=N seconds=S ns_per_exit=NS'\n"
+"  --fep           issue every WRMSR through KVM's forced emulation prefix\n"
+"                  (needs kvm.force_emulation_prefix=1)\n"
+"  --help          this text\n"
+"\n"
+"After all writes it prints 'READY pid=PID'.  Exit status: 0 success,\n"
+"1 failure, 2 bad arguments.\n",
+		MAX_VCPUS, DEFAULT_LSTAR_BASE, KASLR_SLOTS);
+}
+
+static __attribute__((noreturn, format(printf, 1, 2)))
+void usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, PROG ": ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, " (see --help)\n");
+	exit(2);
+}
+
+/*
+ * Parse one HEX value ("ffffffff81e00000" or "0xffff...") of option @name.
+ * LSTAR only takes canonical addresses; anything else would #GP the
+ * guest's WRMSR, so refuse it here with a clear message instead.
+ */
+static uint64_t parse_hex(const char *name, const char *s)
+{
+	const char *digits = s;
+	unsigned long long v;
+	char *end;
+
+	if (digits[0] == '0' && (digits[1] == 'x' || digits[1] == 'X'))
+		digits += 2;
+	/* strtoull would accept a sign and leading blanks: refuse them. */
+	if (!*digits || !strchr("0123456789abcdefABCDEF", *digits))
+		usage_error("bad %s value '%s': not a hex number", name, s);
+	errno = 0;
+	v = strtoull(digits, &end, 16);
+	if (*end)
+		usage_error("bad %s value '%s': not a hex number", name, s);
+	if (errno == ERANGE)
+		usage_error("bad %s value '%s': more than 64 bits", name, s);
+	if ((uint64_t)((int64_t)(v << 16) >> 16) != v)
+		usage_error("bad %s value '%s': not a canonical address, WRMSR LSTAR would fault",
+			    name, s);
+	return v;
+}
+
+static unsigned long long parse_uint(const char *name, const char *s,
+				     unsigned long long min,
+				     unsigned long long max)
+{
+	unsigned long long v;
+	char *end;
+
+	if (!*s || !strchr("0123456789", *s))
+		usage_error("bad %s value '%s': not a number", name, s);
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (*end)
+		usage_error("bad %s value '%s': not a number", name, s);
+	if (errno == ERANGE || v < min || v > max)
+		usage_error("bad %s value '%s': must be %llu..%llu",
+			    name, s, min, max);
+	return v;
+}
+
+static void parse_args(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "vcpus",   required_argument, NULL, 'n' },
+		{ "lstar",   required_argument, NULL, 'l' },
+		{ "rewrite", required_argument, NULL, 'r' },
+		{ "reset",   required_argument, NULL, 'R' },
+		{ "hold",    required_argument, NULL, 'H' },
+		{ "exits",   required_argument, NULL, 'e' },
+		{ "fep",     no_argument,       NULL, 'f' },
+		{ "help",    no_argument,       NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	char *lstar_arg = NULL;
+	uint64_t list[MAX_VCPUS];
+	int nlist = 0;
+	char *end;
+	int c;
+
+	opterr = 0;	/* our own messages, with the exit status we want */
+	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'n':
+			opt.nvcpus = parse_uint("--vcpus", optarg, 1, MAX_VCPUS);
+			break;
+		case 'l':
+			lstar_arg = optarg;
+			break;
+		case 'r':
+			opt.rewrite = parse_hex("--rewrite", optarg);
+			opt.rewrite_set = true;
+			break;
+		case 'R':
+			opt.reset = parse_hex("--reset", optarg);
+			opt.reset_set = true;
+			break;
+		case 'H':
+			errno = 0;
+			opt.hold = strtod(optarg, &end);
+			if (!*optarg || *end || errno || !isfinite(opt.hold) ||
+			    opt.hold < 0 || opt.hold > 1e6)
+				usage_error("bad --hold value '%s': seconds, 0..1000000",
+					    optarg);
+			break;
+		case 'e':
+			opt.exits = parse_uint("--exits", optarg, 0, UINT64_MAX);
+			break;
+		case 'f':
+			opt.fep = true;
+			break;
+		case 'h':
+			usage(stdout);
+			exit(0);
+		case ':':
+			usage_error("option '%s' needs a value", argv[optind - 1]);
+		default:
+			usage_error("unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		usage_error("unexpected argument '%s'", argv[optind]);
+
+	if (!lstar_arg) {
+		/* Like a KASLR kernel: one random slot, the same on all vCPUs. */
+		uint32_t rnd;
+		uint64_t offset;
+
+		if (getrandom(&rnd, sizeof(rnd), 0) != sizeof(rnd))
+			die(1, "getrandom failed: %s", strerror(errno));
+		offset = (1 + rnd % KASLR_SLOTS) * KASLR_ALIGN;
+		for (int i = 0; i < opt.nvcpus; i++)
+			opt.lstar[i] = DEFAULT_LSTAR_BASE + offset;
+		printf("offset 0x%" PRIx64 "\n", offset);
+		return;
+	}
+
+	for (char *tok = lstar_arg, *comma; ; tok = comma + 1) {
+		comma = strchr(tok, ',');
+		if (comma)
+			*comma = '\0';
+		if (nlist == MAX_VCPUS)
+			usage_error("bad --lstar value: more than %d values",
+				    MAX_VCPUS);
+		list[nlist++] = parse_hex("--lstar", tok);
+		if (!comma)
+			break;
+	}
+	if (nlist > 1 && nlist != opt.nvcpus)
+		usage_error("bad --lstar value: %d values for %d vCPU(s) (give 1 value, or --vcpus %d)",
+			    nlist, opt.nvcpus, nlist);
+	for (int i = 0; i < opt.nvcpus; i++)
+		opt.lstar[i] = list[nlist > 1 ? i : 0];
+}
+
+/* ---- guest code generation ------------------------------------------ */
+
+static void emit(struct vcpu *v, const void *bytes, size_t len)
+{
+	if (v->code_len + len > CODE_SIZE)
+		die(1, "internal error: guest code of vcpu %d too big", v->id);
+	memcpy(v->code + v->code_len, bytes, len);
+	v->code_len += len;
+}
+
+static void emit8(struct vcpu *v, uint8_t b)
+{
+	emit(v, &b, 1);
+}
+
+static void emit32(struct vcpu *v, uint32_t x)
+{
+	emit(v, &x, 4);		/* x86 is little-endian, as are we */
+}
+
+static void emit64(struct vcpu *v, uint64_t x)
+{
+	emit(v, &x, 8);
+}
+
+/* "mov dx, PORT; mov al, code; out dx, al", and expect it in the script. */
+static struct step *add_step(struct vcpu *v, uint8_t code)
+{
+	struct step *s;
+
+	if (v->nsteps == MAX_STEPS)
+		die(1, "internal error: too many steps for vcpu %d", v->id);
+	s = &v->script[v->nsteps++];
+	*s = (struct step){ .code = code };
+
+	emit(v, "\x66\xba", 2);
+	emit8(v, LSTAR_GUEST_PORT & 0xff);
+	emit8(v, LSTAR_GUEST_PORT >> 8);
+	emit8(v, 0xb0);
+	emit8(v, code);
+	emit8(v, 0xee);
+	return s;
+}
+
+/* "wrmsr LSTAR <- value", then a STEP_WROTE exit to check it. */
+static struct step *add_write(struct vcpu *v, uint64_t value, const char *what)
+{
+	struct step *s;
+
+	emit8(v, 0xb9);			/* mov ecx, MSR_LSTAR */
+	emit32(v, MSR_LSTAR);
+	emit8(v, 0xb8);			/* mov eax, low half */
+	emit32(v, (uint32_t)value);
+	emit8(v, 0xba);			/* mov edx, high half */
+	emit32(v, (uint32_t)(value >> 32));
+	if (opt.fep)			/* ud2; "kvm": KVM emulates what follows */
+		emit(v, "\x0f\x0b\x6b\x76\x6d", 5);
+	emit(v, "\x0f\x30", 2);		/* wrmsr */
+
+	s = add_step(v, STEP_WROTE);
+	s->value = value;
+	s->what = what;
+	return s;
+}
+
+/*
+ * The whole life of one vCPU.  Every write is followed by an exit, and
+ * the reset has an exit of its own between LSTAR=0 and the new write, so
+ * that a module sampling LSTAR at VM exits sees each value, the 0 too.
+ */
+static void build_guest(struct vcpu *v)
+{
+	struct step *last;
+
+	v->code = mem + CODE_GPA(v->id);
+
+	add_step(v, STEP_START);
+	last = add_write(v, opt.lstar[v->id], "lstar");
+	if (opt.rewrite_set)
+		last = add_write(v, opt.rewrite, "rewrite");
+	if (opt.reset_set) {
+		add_step(v, STEP_RESET);
+		add_step(v, STEP_ZERO);
+		last = add_write(v, opt.reset, "reset");
+	}
+	last->last_write = true;
+
+	if (opt.exits) {
+		add_step(v, STEP_BENCH_BEGIN);
+		emit(v, "\x48\xbe", 2);		/* mov rsi, exits */
+		emit64(v, opt.exits);
+		/* 1: xor eax, eax; xor ecx, ecx; cpuid; dec rsi; jnz 1b */
+		emit(v, "\x31\xc0\x31\xc9\x0f\xa2\x48\xff\xce\x75\xf5", 11);
+		add_step(v, STEP_BENCH_END);
+	}
+
+	add_step(v, STEP_DONE);
+	/* No irqchip: each HLT is an exit to us, which --hold relies on. */
+	emit(v, "\xf4\xeb\xfd", 3);		/* 1: hlt; jmp 1b */
+}
+
+/* ---- VM setup -------------------------------------------------------- */
+
+static uint64_t gdt_entry(uint32_t base, uint32_t limit, uint8_t access,
+			  uint8_t flags)
+{
+	return (uint64_t)(limit & 0xffff) |
+	       (uint64_t)(base & 0xffffff) << 16 |
+	       (uint64_t)access << 40 |
+	       (uint64_t)((limit >> 16) & 0xf) << 48 |
+	       (uint64_t)(flags & 0xf) << 52 |
+	       (uint64_t)(base >> 24) << 56;
+}
+
+/* Page tables, GDT and TSS, shared by all vCPUs (they never change). */
+static void setup_memory(void)
+{
+	uint64_t *pml4 = (uint64_t *)(mem + PML4_GPA);
+	uint64_t *pdpt = (uint64_t *)(mem + PDPT_GPA);
+	uint64_t *pd = (uint64_t *)(mem + PD_GPA);
+	uint64_t *gdt = (uint64_t *)(mem + GDT_GPA);
+
+	pml4[0] = PDPT_GPA | PTE_P | PTE_RW;
+	pdpt[0] = PD_GPA | PTE_P | PTE_RW;
+	pd[0] = 0 | PTE_P | PTE_RW | PTE_PS;	/* 0..2 MiB, identity */
+
+	gdt[0] = 0;
+	gdt[SEL_CODE / 8] = gdt_entry(0, 0xfffff, 0x9b, 0xa);	/* G, L */
+	gdt[SEL_DATA / 8] = gdt_entry(0, 0xfffff, 0x93, 0xc);	/* G, DB */
+	/* A busy 64-bit TSS: VMX refuses to enter a guest without one. */
+	gdt[SEL_TSS / 8] = gdt_entry(TSS_GPA, 0x67, 0x8b, 0);
+	gdt[SEL_TSS / 8 + 1] = 0;				/* base 63:32 */
+	/* I/O map base past the limit: no I/O bitmap (CPL 0 anyway). */
+	*(uint16_t *)(mem + TSS_GPA + 0x66) = 0x68;
+}
+
+static void setup_cpuid(void)
+{
+	int nent = 64;
+
+	/* KVM reports E2BIG until the buffer holds every leaf. */
+	for (;;) {
+		cpuid = calloc(1, sizeof(*cpuid) +
+				  nent * sizeof(struct kvm_cpuid_entry2));
+		if (!cpuid)
+			die(1, "out of memory");
+		cpuid->nent = nent;
+		if (ioctl(kvm_fd, KVM_GET_SUPPORTED_CPUID, cpuid) == 0)
+			return;
+		if (errno != E2BIG || nent >= 4096)
+			die_ioctl("KVM_GET_SUPPORTED_CPUID", -1);
+		free(cpuid);
+		nent *= 2;
+	}
+}
+
+/*
+ * The guest's CPUID must be set before KVM accepts EFER.LME in
+ * KVM_SET_SREGS (it checks CPUID.80000001H:EDX.LM).  Give each vCPU its
+ * own initial APIC id, as firmware would.
+ */
+static void set_vcpu_cpuid(struct vcpu *v)
+{
+	for (unsigned int i = 0; i < cpuid->nent; i++) {
+		struct kvm_cpuid_entry2 *e = &cpuid->entries[i];
+
+		if (e->function == 1)
+			e->ebx = (e->ebx & 0x00ffffff) | (uint32_t)v->id << 24;
+		else if (e->function == 0xb || e->function == 0x1f)
+			e->edx = v->id;
+	}
+	if (ioctl(v->fd, KVM_SET_CPUID2, cpuid))
+		die_ioctl("KVM_SET_CPUID2", v->id);
+}
+
+static void set_segment(struct kvm_segment *seg, uint16_t sel, uint8_t type,
+			bool code)
+{
+	*seg = (struct kvm_segment){
+		.base = 0,
+		.limit = 0xffffffff,
+		.selector = sel,
+		.type = type,
+		.present = 1,
+		.dpl = 0,
+		.db = !code,	/* a 64-bit code segment has L=1, D=0 */
+		.s = 1,
+		.l = code,
+		.g = 1,
+	};
+}
+
+/* Straight into 64-bit mode: paging on, EFER.LME/LMA, CS.L. */
+static void setup_long_mode(struct vcpu *v)
+{
+	struct kvm_sregs sregs;
+	struct kvm_regs regs;
+
+	if (ioctl(v->fd, KVM_GET_SREGS, &sregs))
+		die_ioctl("KVM_GET_SREGS", v->id);
+
+	set_segment(&sregs.cs, SEL_CODE, 0xb, true);	/* exec/read, acc. */
+	set_segment(&sregs.ds, SEL_DATA, 0x3, false);	/* read/write, acc. */
+	sregs.es = sregs.fs = sregs.gs = sregs.ss = sregs.ds;
+
+	sregs.tr = (struct kvm_segment){
+		.base = TSS_GPA, .limit = 0x67, .selector = SEL_TSS,
+		.type = 0xb, .present = 1,
+	};
+	sregs.ldt = (struct kvm_segment){ .type = 0x2, .unusable = 1 };
+
+	sregs.gdt.base = GDT_GPA;
+	sregs.gdt.limit = 5 * 8 - 1;
+	/*
+	 * Empty IDT on purpose: any exception (e.g. #UD from the FEP prefix
+	 * when KVM does not honour it) becomes a triple fault, which KVM
+	 * reports as KVM_EXIT_SHUTDOWN and we report by name.
+	 */
+	sregs.idt.base = 0;
+	sregs.idt.limit = 0;
+
+	sregs.cr0 = X86_CR0_PE | X86_CR0_MP | X86_CR0_ET | X86_CR0_NE |
+		    X86_CR0_WP | X86_CR0_PG;
+	sregs.cr3 = PML4_GPA;
+	sregs.cr4 = X86_CR4_PAE;
+	sregs.efer = EFER_LME | EFER_LMA;
+
+	if (ioctl(v->fd, KVM_SET_SREGS, &sregs))
+		die_ioctl("KVM_SET_SREGS (64-bit mode setup)", v->id);
+
+	memset(&regs, 0, sizeof(regs));
+	regs.rip = CODE_GPA(v->id);
+	regs.rsp = STACK_TOP(v->id);
+	regs.rflags = 0x2;		/* reserved bit 1; IF clear */
+	if (ioctl(v->fd, KVM_SET_REGS, &regs))
+		die_ioctl("KVM_SET_REGS", v->id);
+}
+
+static void create_vm(void)
+{
+	struct kvm_userspace_memory_region region;
+	int ret;
+
+	kvm_fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+	if (kvm_fd < 0) {
+		if (errno == ENOENT)
+			die(1, "/dev/kvm does not exist: KVM is not available on this host");
+		die(1, "cannot open /dev/kvm: %s", strerror(errno));
+	}
+	ret = ioctl(kvm_fd, KVM_GET_API_VERSION, 0);
+	if (ret < 0)
+		die_ioctl("KVM_GET_API_VERSION", -1);
+	if (ret != KVM_API_VERSION)
+		die(1, "KVM_GET_API_VERSION: got %d, need %d", ret,
+		    KVM_API_VERSION);
+
+	vm_fd = ioctl(kvm_fd, KVM_CREATE_VM, 0);
+	if (vm_fd < 0)
+		die_ioctl("KVM_CREATE_VM", -1);
+
+	mem = mmap(NULL, MEM_SIZE, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (mem == MAP_FAILED)
+		die(1, "mmap of guest memory failed: %s", strerror(errno));
+	region = (struct kvm_userspace_memory_region){
+		.slot = 0,
+		.guest_phys_addr = 0,
+		.memory_size = MEM_SIZE,
+		.userspace_addr = (uintptr_t)mem,
+	};
+	if (ioctl(vm_fd, KVM_SET_USER_MEMORY_REGION, &region))
+		die_ioctl("KVM_SET_USER_MEMORY_REGION", -1);
+
+	ret = ioctl(kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
+	if (ret < 0)
+		die_ioctl("KVM_GET_VCPU_MMAP_SIZE", -1);
+	run_size = ret;
+
+	setup_memory();
+	setup_cpuid();
+
+	for (int i = 0; i < opt.nvcpus; i++) {
+		struct vcpu *v = &vcpus[i];
+
+		v->id = i;
+		v->fd = ioctl(vm_fd, KVM_CREATE_VCPU, i);
+		if (v->fd < 0)
+			die_ioctl("KVM_CREATE_VCPU", i);
+		v->run = mmap(NULL, run_size, PROT_READ | PROT_WRITE,
+			      MAP_SHARED, v->fd, 0);
+		if (v->run == MAP_FAILED)
+			die(1, "mmap of kvm_run failed on vcpu %d: %s", i,
+			    strerror(errno));
+		v->msrs = calloc(1, sizeof(*v->msrs) +
+				    sizeof(struct kvm_msr_entry));
+		if (!v->msrs)
+			die(1, "out of memory");
+		set_vcpu_cpuid(v);
+		setup_long_mode(v);
+		build_guest(v);
+	}
+}
+
+/* ---- running --------------------------------------------------------- */
+
+/*
+ * One KVM_GET_MSRS/KVM_SET_MSRS of LSTAR alone.  The buffer is
+ * per vCPU and only used by the vCPU's own thread.
+ */
+static void lstar_ioctl(struct vcpu *v, unsigned long req, const char *name)
+{
+	int ret;
+
+	v->msrs->nmsrs = 1;
+	v->msrs->entries[0].index = MSR_LSTAR;
+	ret = ioctl(v->fd, req, v->msrs);
+	if (ret < 0)
+		die_ioctl(name, v->id);
+	if (ret != 1)
+		die(1, "%s failed on vcpu %d: LSTAR not processed", name, v->id);
+}
+
+static uint64_t get_lstar(struct vcpu *v)
+{
+	lstar_ioctl(v, KVM_GET_MSRS, "KVM_GET_MSRS");
+	return v->msrs->entries[0].data;
+}
+
+static void set_lstar(struct vcpu *v, uint64_t value)
+{
+	v->msrs->entries[0].data = value;
+	lstar_ioctl(v, KVM_SET_MSRS, "KVM_SET_MSRS");
+}
+
+static void expect_lstar(struct vcpu *v, uint64_t want, const char *when)
+{
+	uint64_t got = get_lstar(v);
+
+	if (got != want)
+		die(1, "vcpu %d: LSTAR mismatch %s: expected 0x%" PRIx64
+		    ", got 0x%" PRIx64, v->id, when, want, got);
+}
+
+/*
+ * The guest code is valid in 32-bit mode too, up to its REX prefixes, so
+ * make sure KVM really runs it in 64-bit mode rather than trusting that
+ * KVM_SET_SREGS took effect.
+ */
+static void expect_long_mode(struct vcpu *v)
+{
+	struct kvm_sregs sregs;
+
+	if (ioctl(v->fd, KVM_GET_SREGS, &sregs))
+		die_ioctl("KVM_GET_SREGS", v->id);
+	if (!(sregs.efer & EFER_LMA) || !sregs.cs.l || !(sregs.cr0 & X86_CR0_PG))
+		die(1, "vcpu %d: not in 64-bit mode at the first exit: efer 0x%llx cr0 0x%llx cs.l %u",
+		    v->id, (unsigned long long)sregs.efer,
+		    (unsigned long long)sregs.cr0, sregs.cs.l);
+}
+
+static double elapsed(const struct timespec *a, const struct timespec *b)
+{
+	return (b->tv_sec - a->tv_sec) + (b->tv_nsec - a->tv_nsec) / 1e9;
+}
+
+static void step(struct vcpu *v, uint8_t code)
+{
+	struct step *s;
+	struct timespec now;
+	char when[64];
+	double secs;
+
+	if (v->next >= v->nsteps)
+		die(1, "vcpu %d: step '%s' after the end of the script",
+		    v->id, code < STEP_DONE + 1 && step_names[code] ?
+		    step_names[code] : "?");
+	s = &v->script[v->next];
+	if (code != s->code)
+		die(1, "vcpu %d: guest reported step %u, expected '%s' (step %d)",
+		    v->id, code, step_names[s->code], v->next);
+	v->next++;
+
+	switch (code) {
+	case STEP_START:
+		expect_long_mode(v);
+		break;
+	case STEP_WROTE:
+		snprintf(when, sizeof(when), "after the %s write", s->what);
+		expect_lstar(v, s->value, when);
+		snprintf(v->line + strlen(v->line),
+			 sizeof(v->line) - strlen(v->line),
+			 "%s%s 0x%" PRIx64, v->line[0] ? " " : "",
+			 s->what, s->value);
+		if (s->last_write)
+			printf("vcpu %d: %s\n", v->id, v->line);
+		break;
+	case STEP_RESET:
+		set_lstar(v, 0);
+		expect_lstar(v, 0, "after KVM_SET_MSRS LSTAR=0");
+		break;
+	case STEP_ZERO:
+		/* The exit a sampling module needs to see the 0. */
+		expect_lstar(v, 0, "at the exit after the reset");
+		break;
+	case STEP_BENCH_BEGIN:
+		clock_gettime(CLOCK_MONOTONIC, &v->bench_start);
+		break;
+	case STEP_BENCH_END:
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		secs = elapsed(&v->bench_start, &now);
+		printf("vcpu %d: exits=%" PRIu64 " seconds=%.6f ns_per_exit=%.1f\n",
+		       v->id, opt.exits, secs, secs * 1e9 / opt.exits);
+		break;
+	}
+}
+
+/* Read the kvm module's parameter, for the --fep failure message. */
+static const char *fep_param(void)
+{
+	static char buf[32];
+	FILE *f = fopen("/sys/module/kvm/parameters/force_emulation_prefix",
+			"r");
+
+	if (!f)
+		return "unknown";
+	if (!fgets(buf, sizeof(buf), f))
+		strcpy(buf, "unknown");
+	fclose(f);
+	buf[strcspn(buf, "\n")] = '\0';
+	return buf;
+}
+
+/* Explain an exit we did not ask for, and fail. */
+static __attribute__((noreturn))
+void bad_exit(struct vcpu *v)
+{
+	struct kvm_run *run = v->run;
+	const char *next = v->next < v->nsteps ?
+			   step_names[v->script[v->next].code] : "hold";
+	bool in_wrmsr = v->next < v->nsteps &&
+			v->script[v->next].code == STEP_WROTE;
+
+	switch (run->exit_reason) {
+	case KVM_EXIT_SHUTDOWN:
+		if (opt.fep && in_wrmsr)
+			die(1, "vcpu %d: guest triple-faulted (KVM_EXIT_SHUTDOWN) on the forced-emulation WRMSR: KVM did not honour the 'ud2; kvm' prefix, the guest took #UD; load kvm with force_emulation_prefix=1 (now %s)",
+			    v->id, fep_param());
+		die(1, "vcpu %d: guest triple-faulted (KVM_EXIT_SHUTDOWN) before step '%s'%s",
+		    v->id, next,
+		    in_wrmsr ? " (its WRMSR LSTAR faulted)" : "");
+	case KVM_EXIT_FAIL_ENTRY:
+		die(1, "vcpu %d: KVM_RUN: VM entry failed (KVM_EXIT_FAIL_ENTRY), hardware reason 0x%llx: 64-bit vCPU state rejected",
+		    v->id, (unsigned long long)
+		    run->fail_entry.hardware_entry_failure_reason);
+	case KVM_EXIT_INTERNAL_ERROR:
+		die(1, "vcpu %d: KVM_RUN: KVM internal error, suberror %u, before step '%s'%s",
+		    v->id, run->internal.suberror, next,
+		    opt.fep && in_wrmsr ? " (emulating the FEP WRMSR)" : "");
+	case KVM_EXIT_MMIO:
+		die(1, "vcpu %d: guest accessed unbacked memory at 0x%llx before step '%s'",
+		    v->id, (unsigned long long)run->mmio.phys_addr, next);
+	case KVM_EXIT_IO:
+		die(1, "vcpu %d: unexpected port I/O: %s port 0x%x size %u before step '%s'",
+		    v->id, run->io.direction == KVM_EXIT_IO_OUT ? "out" : "in",
+		    run->io.port, run->io.size, next);
+	case KVM_EXIT_HLT:
+		die(1, "vcpu %d: guest halted before step '%s'", v->id, next);
+	default:
+		die(1, "vcpu %d: unexpected KVM exit reason %u before step '%s'",
+		    v->id, run->exit_reason, next);
+	}
+}
+
+static void run_once(struct vcpu *v)
+{
+	while (ioctl(v->fd, KVM_RUN, 0)) {
+		if (errno != EINTR && errno != EAGAIN)
+			die_ioctl("KVM_RUN", v->id);
+	}
+}
+
+static void *vcpu_thread(void *arg)
+{
+	struct vcpu *v = arg;
+	struct kvm_run *run = v->run;
+	const struct timespec period = { 0, HOLD_PERIOD_NS };
+
+	/* The scripted part: writes, checks, optional exit loop. */
+	while (v->next < v->nsteps) {
+		run_once(v);
+		if (run->exit_reason != KVM_EXIT_IO ||
+		    run->io.direction != KVM_EXIT_IO_OUT ||
+		    run->io.port != LSTAR_GUEST_PORT ||
+		    run->io.size != 1 || run->io.count != 1)
+			bad_exit(v);
+		step(v, *((uint8_t *)run + run->io.data_offset));
+	}
+
+	pthread_barrier_wait(&all_done);
+
+	/*
+	 * Hold: the guest loops on HLT, each one an exit to us.  Re-enter
+	 * about every 20 ms, so that a module loaded only now still sees
+	 * exits of this vCPU, until main() says the hold is over.
+	 */
+	while (!atomic_load(&stop_hold)) {
+		run_once(v);
+		if (run->exit_reason != KVM_EXIT_HLT)
+			bad_exit(v);
+		nanosleep(&period, NULL);
+	}
+	return NULL;
+}
+
+int main(int argc, char **argv)
+{
+	struct timespec deadline;
+	int err;
+
+	/* Tests read stdout through a pipe while we run: line-buffer it. */
+	setvbuf(stdout, NULL, _IOLBF, 0);
+
+	parse_args(argc, argv);
+	create_vm();
+
+	err = pthread_barrier_init(&all_done, NULL, opt.nvcpus + 1);
+	if (err)
+		die(1, "pthread_barrier_init failed: %s", strerror(err));
+	for (int i = 0; i < opt.nvcpus; i++) {
+		err = pthread_create(&vcpus[i].thread, NULL, vcpu_thread,
+				     &vcpus[i]);
+		if (err)
+			die(1, "pthread_create failed for vcpu %d: %s", i,
+			    strerror(err));
+	}
+
+	/* Every vCPU has finished its writes and had them checked. */
+	pthread_barrier_wait(&all_done);
+	printf("READY pid=%d\n", (int)getpid());
+	fflush(stdout);
+
+	clock_gettime(CLOCK_MONOTONIC, &deadline);
+	deadline.tv_sec += (time_t)opt.hold;
+	deadline.tv_nsec += (long)((opt.hold - (time_t)opt.hold) * 1e9);
+	if (deadline.tv_nsec >= 1000000000L) {
+		deadline.tv_sec++;
+		deadline.tv_nsec -= 1000000000L;
+	}
+	while ((err = clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME,
+				      &deadline, NULL)) == EINTR)
+		;
+	if (err)
+		die(1, "clock_nanosleep failed: %s", strerror(err));
+
+	atomic_store(&stop_hold, true);
+	for (int i = 0; i < opt.nvcpus; i++)
+		pthread_join(vcpus[i].thread, NULL);
+	return 0;
+}
