@@ -43,6 +43,7 @@ deps:
 
 -include lib/lib.mk
 -include tests/vmm/vmm.mk
+-include tests/tools/tools.mk
 -include tests/unit/unit.mk
 -include tool/tool.mk
 

@@ -136,8 +136,10 @@ static int kl_get_doit(struct sk_buff *skb, struct genl_info *info)
 	void *hdr;
 	int err;
 
-	if (GENL_REQ_ATTR_CHECK(info, KVM_LSTAR_A_VM))
+	if (GENL_REQ_ATTR_CHECK(info, KVM_LSTAR_A_VM)) {
+		NL_SET_ERR_MSG_MOD(info->extack, "missing VM attribute: a get names one VM (dump to list)");
 		return -EINVAL;
+	}
 	if (info->attrs[KVM_LSTAR_A_PID]) {
 		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[KVM_LSTAR_A_PID],
 				    "PID filters dumps only; a get names one VM");

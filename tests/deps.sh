@@ -14,7 +14,7 @@ pkgs=(
 	# unit tests
 	libcmocka-dev valgrind
 	# the VM bench: QEMU, the initramfs pieces, the kernel image
-	qemu-system-x86 busybox-static kmod cpio
+	qemu-system-x86 busybox-static kmod cpio jq
 )
 
 missing=()

@@ -44,7 +44,7 @@ copy_elf() {
 }
 
 # kmod provides modprobe/rmmod/insmod/lsmod/depmod.
-copy_elf /bin/kmod
+copy_elf /bin/kmod /usr/bin/jq
 for t in modprobe rmmod insmod lsmod depmod modinfo; do
 	ln -sf /bin/kmod "$s/sbin/$t"
 done

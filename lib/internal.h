@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * libkvmlstar: helpers shared by the library's source files.  Not installed;
+ * nothing here is exported (the library is built with -fvisibility=hidden).
+ */
+#ifndef KVMLSTAR_INTERNAL_H
+#define KVMLSTAR_INTERNAL_H
+
+#include "kvmlstar.h"
+
+/*
+ * Fill @err (when not NULL) with @code, @sys_errno and a printf-formatted
+ * message, and return @code, so that a failure path is one statement:
+ *	return kvmlstar__fail(err, KVMLSTAR_E_IO, errno, "%s: ...", path);
+ */
+int kvmlstar__fail(struct kvmlstar_error *err, enum kvmlstar_err code,
+		   int sys_errno, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+/* Mark @err (when not NULL) as success and return KVMLSTAR_OK. */
+int kvmlstar__ok(struct kvmlstar_error *err);
+
+/*
+ * The code for a failed system call: KVMLSTAR_E_PERMISSION for EACCES and
+ * EPERM, KVMLSTAR_E_NOMEM for ENOMEM, KVMLSTAR_E_IO for everything else.
+ */
+enum kvmlstar_err kvmlstar__errno_code(int sys_errno);
+
+#endif /* KVMLSTAR_INTERNAL_H */

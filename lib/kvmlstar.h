@@ -1,0 +1,326 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * libkvmlstar: derive a KVM guest's virtual KASLR offset from MSR_LSTAR.
+ *
+ * A 64-bit Linux guest (without FRED) points MSR_LSTAR at the run-time
+ * address of its entry_SYSCALL_64.  Subtracting the link-time address of the
+ * same symbol, taken from the guest kernel's vmlinux or System.map, gives the
+ * virtual KASLR offset.  This header covers the offline half of the library:
+ *
+ *  - error reporting (enum kvmlstar_err, struct kvmlstar_error);
+ *  - kvmlstar_derive(): the validated subtraction;
+ *  - kvmlstar_syms_*(): link-time symbol lookup in a vmlinux or a System.map;
+ *  - kvmlstar_read_lstar(): read MSR_LSTAR from a vCPU fd the caller owns.
+ *
+ * Conventions:
+ *  - The library keeps no global state; every object is an opaque handle the
+ *    caller owns.  Different handles may be used from different threads, and
+ *    so may one symbol handle for lookups (they do not modify it).
+ *  - Functions that can fail return an int that is a value of
+ *    enum kvmlstar_err: KVMLSTAR_OK (0) on success, a positive code otherwise.
+ *    Output parameters are written only on success.
+ *  - Every such function takes a struct kvmlstar_error *err last.  It may be
+ *    NULL.  When not NULL it is always written: on success code is
+ *    KVMLSTAR_OK and msg is empty; on failure msg holds one line of text
+ *    (no trailing newline) naming the values involved (u64 values as
+ *    lowercase "0x..." hex without leading zeros) and what to do about it.
+ */
+#ifndef KVMLSTAR_H
+#define KVMLSTAR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(KVMLSTAR_BUILDING) && defined(__GNUC__)
+#define KVMLSTAR_API __attribute__((visibility("default")))
+#else
+#define KVMLSTAR_API
+#endif
+
+/* MSR_LSTAR, the SYSCALL target of long mode. */
+#define KVMLSTAR_MSR_LSTAR		0xc0000082u
+
+/*
+ * Lowest address accepted for a run-time entry_SYSCALL_64: the start of the
+ * kernel half with 4-level paging.  The kernel image always lives at or
+ * above __START_KERNEL_map (0xffffffff80000000), with 4- and 5-level paging
+ * alike, so anything lower is not an entry_SYSCALL_64 address.
+ */
+#define KVMLSTAR_KERNEL_HALF		0xffff800000000000ull
+
+/* Granule of the KASLR slots (CONFIG_PHYSICAL_ALIGN default): 2 MiB. */
+#define KVMLSTAR_KASLR_ALIGN		0x200000ull
+
+/* Size of the virtual window KASLR places the image in (KERNEL_IMAGE_SIZE). */
+#define KVMLSTAR_KERNEL_IMAGE_SIZE	0x40000000ull
+
+/* Buffer size for kvmlstar_hex(): "0x" + 16 digits + NUL. */
+#define KVMLSTAR_HEX_LEN		19
+
+/**
+ * enum kvmlstar_err - why a call failed.
+ *
+ * The first group are the derivation classes; KVMLSTAR_E_OUT_OF_RANGE is
+ * this library's addition to the six classes of the design reference.  The
+ * second group are run-time failures.  kvmlstar_err_class() gives the
+ * JSON class name of each code.
+ *
+ * @KVMLSTAR_OK: success.
+ * @KVMLSTAR_E_LSTAR_UNSUPPORTED: KVM_GET_MSRS returned no entry for
+ *	MSR_LSTAR (the host's KVM does not expose it for this vCPU, e.g. a
+ *	confidential guest).  Retryable.
+ * @KVMLSTAR_E_LSTAR_ZERO: MSR_LSTAR is 0: the guest has not reached
+ *	syscall_init yet, or it is a FRED kernel that never writes LSTAR.
+ *	Retryable.
+ * @KVMLSTAR_E_LINK_UNKNOWN: the link-time address is 0, i.e. unknown
+ *	(the symbol table has no entry_SYSCALL_64).  Permanent.
+ * @KVMLSTAR_E_NON_CANONICAL: MSR_LSTAR is not 0 but below
+ *	KVMLSTAR_KERNEL_HALF: a transitional or garbage value.  Retryable.
+ * @KVMLSTAR_E_LINK_ABOVE_LSTAR: the link-time address is above MSR_LSTAR,
+ *	which KASLR never does: the symbols are not the guest kernel's.
+ *	Permanent.
+ * @KVMLSTAR_E_MISALIGNED: the offset is not a multiple of
+ *	KVMLSTAR_KASLR_ALIGN: the two inputs disagree about the kernel
+ *	image.  Permanent.
+ * @KVMLSTAR_E_OUT_OF_RANGE: the offset is KVMLSTAR_KERNEL_IMAGE_SIZE or
+ *	more, outside the window KASLR chooses from.  Permanent.
+ * @KVMLSTAR_E_NOT_FOUND: the thing asked for (a symbol, a record) does
+ *	not exist.
+ * @KVMLSTAR_E_NO_MODULE: the kvm_lstar kernel module is not loaded.
+ * @KVMLSTAR_E_PERMISSION: the caller lacks a permission it needs
+ *	(EACCES/EPERM, or /proc/kallsyms with hidden addresses).
+ * @KVMLSTAR_E_TIMEOUT: a wait ran out of time.  Retryable.
+ * @KVMLSTAR_E_BAD_INPUT: an argument or the contents of an input file
+ *	cannot be used (not ELF, stripped, 32-bit, truncated, garbage text,
+ *	a directory, ...).
+ * @KVMLSTAR_E_IO: a system call failed; sys_errno tells which errno.
+ * @KVMLSTAR_E_NOMEM: out of memory.
+ */
+enum kvmlstar_err {
+	KVMLSTAR_OK = 0,
+
+	KVMLSTAR_E_LSTAR_UNSUPPORTED,
+	KVMLSTAR_E_LSTAR_ZERO,
+	KVMLSTAR_E_LINK_UNKNOWN,
+	KVMLSTAR_E_NON_CANONICAL,
+	KVMLSTAR_E_LINK_ABOVE_LSTAR,
+	KVMLSTAR_E_MISALIGNED,
+	KVMLSTAR_E_OUT_OF_RANGE,
+
+	KVMLSTAR_E_NOT_FOUND,
+	KVMLSTAR_E_NO_MODULE,
+	KVMLSTAR_E_PERMISSION,
+	KVMLSTAR_E_TIMEOUT,
+	KVMLSTAR_E_BAD_INPUT,
+	KVMLSTAR_E_IO,
+	KVMLSTAR_E_NOMEM,
+};
+
+/**
+ * struct kvmlstar_error - details of a failure.
+ * @code: the same value the failing function returned.
+ * @sys_errno: the errno behind the failure when a system call or libelf
+ *	reported one, else 0.
+ * @msg: one line of text, NUL-terminated, possibly truncated to fit.
+ */
+struct kvmlstar_error {
+	enum kvmlstar_err code;
+	int sys_errno;
+	char msg[512];
+};
+
+/**
+ * kvmlstar_err_class() - JSON class name of an error code.
+ * @code: an error code.
+ *
+ * Return: a static string: "ok" for KVMLSTAR_OK; "lstar_unsupported",
+ * "lstar_zero", "link_unknown", "non_canonical", "link_above_lstar",
+ * "misaligned", "out_of_range", "not_found", "no_module", "permission",
+ * "timeout", "bad_input" for the codes of those names.  KVMLSTAR_E_IO and
+ * KVMLSTAR_E_NOMEM have no class of their own in the CLI contract and are
+ * reported as "bad_input" (the input could not be read or handled); their
+ * exit status (1) still tells them apart from a usage error.  Unknown codes
+ * give "bad_input" too.
+ */
+KVMLSTAR_API const char *kvmlstar_err_class(enum kvmlstar_err code);
+
+/**
+ * kvmlstar_err_retryable() - whether trying again later may succeed.
+ * @code: an error code.
+ *
+ * Return: true for KVMLSTAR_E_LSTAR_UNSUPPORTED, KVMLSTAR_E_LSTAR_ZERO,
+ * KVMLSTAR_E_NON_CANONICAL and KVMLSTAR_E_TIMEOUT; false for every other
+ * code, including KVMLSTAR_OK.
+ */
+KVMLSTAR_API bool kvmlstar_err_retryable(enum kvmlstar_err code);
+
+/**
+ * kvmlstar_err_exit_status() - the CLI exit status for an error code.
+ * @code: an error code.
+ *
+ * Return: 0 for KVMLSTAR_OK; 3 for the retryable codes (see
+ * kvmlstar_err_retryable()); 4 for the permanent derivation codes
+ * (link_unknown, link_above_lstar, misaligned, out_of_range); 1 for the
+ * run-time codes (not_found, no_module, permission, bad_input, io, nomem)
+ * and unknown codes.  The library reports KVMLSTAR_E_BAD_INPUT for unusable
+ * input data (a file that is not a vmlinux, ...), which is a run-time error;
+ * a malformed command line is a usage error (2) that only the CLI can
+ * recognise, so this function never returns 2.
+ */
+KVMLSTAR_API int kvmlstar_err_exit_status(enum kvmlstar_err code);
+
+/**
+ * kvmlstar_hex() - format a u64 the way the project prints addresses.
+ * @value: the value.
+ * @buf: at least KVMLSTAR_HEX_LEN bytes.
+ *
+ * Writes lowercase hex with a "0x" prefix and no leading zeros ("0x0",
+ * "0xffffffff81e00080").
+ *
+ * Return: @buf.
+ */
+KVMLSTAR_API char *kvmlstar_hex(uint64_t value, char buf[KVMLSTAR_HEX_LEN]);
+
+/**
+ * kvmlstar_derive() - derive the virtual KASLR offset.
+ * @lstar: the guest's MSR_LSTAR, the run-time entry_SYSCALL_64.
+ * @link: the link-time address of entry_SYSCALL_64.
+ * @offset: where to store lstar - link on success.
+ * @err: error details, or NULL.
+ *
+ * The checks run in this order and the first that fails decides the code:
+ * @lstar == 0 (LSTAR_ZERO), @link == 0 (LINK_UNKNOWN),
+ * @lstar < KVMLSTAR_KERNEL_HALF (NON_CANONICAL), @link > @lstar
+ * (LINK_ABOVE_LSTAR), offset not a multiple of KVMLSTAR_KASLR_ALIGN
+ * (MISALIGNED), offset >= KVMLSTAR_KERNEL_IMAGE_SIZE (OUT_OF_RANGE).
+ *
+ * An offset of 0 is a valid result: the guest runs without KASLR (nokaslr,
+ * CONFIG_RANDOMIZE_BASE=n).  It cannot be told apart from a corrupted
+ * MSR_LSTAR that happens to equal the link address; a caller that must know
+ * has to ask another source (the guest's command line or config).
+ *
+ * Return: KVMLSTAR_OK or one of the derivation codes above.
+ */
+KVMLSTAR_API int kvmlstar_derive(uint64_t lstar, uint64_t link, uint64_t *offset,
+				 struct kvmlstar_error *err);
+
+/**
+ * enum kvmlstar_symfmt - format of a symbol source.
+ * @KVMLSTAR_SYMFMT_AUTO: an ELF file (by its magic) is a vmlinux, anything
+ *	else is read as map text.
+ * @KVMLSTAR_SYMFMT_VMLINUX: an x86_64 ELF vmlinux with a .symtab.
+ * @KVMLSTAR_SYMFMT_MAP: System.map or /proc/kallsyms text.
+ */
+enum kvmlstar_symfmt {
+	KVMLSTAR_SYMFMT_AUTO = 0,
+	KVMLSTAR_SYMFMT_VMLINUX,
+	KVMLSTAR_SYMFMT_MAP,
+};
+
+/* An open symbol source.  Opaque. */
+struct kvmlstar_syms;
+
+/**
+ * kvmlstar_syms_open() - open a vmlinux or a System.map for lookups.
+ * @path: the file.
+ * @fmt: its format, or KVMLSTAR_SYMFMT_AUTO.
+ * @out: where to store the new handle on success.
+ * @err: error details, or NULL.
+ *
+ * A vmlinux is mapped, not read: its .symtab is searched in place, so a
+ * vmlinux with debug info (hundreds of MB) costs little memory.  It must be
+ * a 64-bit x86_64 ELF with a .symtab; a stripped image (such as the ELF
+ * inside a bzImage) is refused with a message naming the fix (the
+ * linux-image-<ver>-dbg package's /usr/lib/debug/boot/vmlinux-<ver>, or a
+ * System.map).
+ *
+ * Map text is read as a stream (a pipe works too) and indexed in memory.
+ * Lines are "ADDRESS TYPE NAME", optionally followed by "\t[module]";
+ * module lines are skipped.  Any type letter is accepted.  When a name
+ * appears more than once, the first occurrence of type T or t (text) wins;
+ * if it never has a text type, its first occurrence wins.  Blank lines are
+ * ignored; any other line that does not fit is an error naming the line.
+ * A file without symbols, or a /proc/kallsyms whose addresses are all 0
+ * (hidden from an unprivileged reader: KVMLSTAR_E_PERMISSION), is refused.
+ *
+ * Return: KVMLSTAR_OK; KVMLSTAR_E_IO or KVMLSTAR_E_PERMISSION when the file
+ * cannot be opened or read; KVMLSTAR_E_BAD_INPUT for unusable contents
+ * (empty, directory, not ELF, not x86_64, 32-bit, truncated, stripped,
+ * garbage text); KVMLSTAR_E_NOMEM.
+ */
+KVMLSTAR_API int kvmlstar_syms_open(const char *path, enum kvmlstar_symfmt fmt,
+				    struct kvmlstar_syms **out,
+				    struct kvmlstar_error *err);
+
+/**
+ * kvmlstar_syms_lookup() - link-time address of a symbol.
+ * @syms: an open handle.
+ * @name: the symbol, e.g. "entry_SYSCALL_64".
+ * @addr: where to store the address on success.
+ * @err: error details, or NULL.
+ *
+ * In a vmlinux, undefined symbols and section/file symbols are ignored;
+ * among several definitions of one name the first in an executable section
+ * wins, else the first.
+ *
+ * Return: KVMLSTAR_OK, KVMLSTAR_E_NOT_FOUND, or KVMLSTAR_E_BAD_INPUT for a
+ * NULL or empty name.
+ */
+KVMLSTAR_API int kvmlstar_syms_lookup(struct kvmlstar_syms *syms, const char *name,
+				      uint64_t *addr, struct kvmlstar_error *err);
+
+/**
+ * kvmlstar_syms_format() - what an open handle reads.
+ * @syms: an open handle.
+ *
+ * Return: KVMLSTAR_SYMFMT_VMLINUX or KVMLSTAR_SYMFMT_MAP; KVMLSTAR_SYMFMT_AUTO
+ * only for a NULL handle.
+ */
+KVMLSTAR_API enum kvmlstar_symfmt kvmlstar_syms_format(const struct kvmlstar_syms *syms);
+
+/**
+ * kvmlstar_syms_build_id() - GNU build-id of a vmlinux.
+ * @syms: an open handle.
+ *
+ * Return: the build-id as lowercase hex (no "0x"), valid until
+ * kvmlstar_syms_close(); NULL for map text or a vmlinux without one.
+ */
+KVMLSTAR_API const char *kvmlstar_syms_build_id(const struct kvmlstar_syms *syms);
+
+/**
+ * kvmlstar_syms_close() - release a handle.
+ * @syms: a handle from kvmlstar_syms_open(), or NULL.
+ */
+KVMLSTAR_API void kvmlstar_syms_close(struct kvmlstar_syms *syms);
+
+/**
+ * kvmlstar_read_lstar() - read MSR_LSTAR from a KVM vCPU.
+ * @vcpu_fd: a vCPU fd from KVM_CREATE_VCPU, owned by the caller.
+ * @lstar: where to store the value on success.
+ * @err: error details, or NULL.
+ *
+ * For VMMs that hold their own vCPU fds.  Issues KVM_GET_MSRS for the one
+ * MSR.  Read the boot vCPU (0), after the guest has booted far enough to
+ * run syscall_init; before that the value is 0.  The value is returned as
+ * read; pass it to kvmlstar_derive() to validate it.
+ *
+ * Return: KVMLSTAR_OK; KVMLSTAR_E_LSTAR_UNSUPPORTED when KVM answered with
+ * no entry; KVMLSTAR_E_IO (sys_errno set) when the ioctl failed, e.g. on an
+ * fd that is not a vCPU.
+ */
+KVMLSTAR_API int kvmlstar_read_lstar(int vcpu_fd, uint64_t *lstar,
+				     struct kvmlstar_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+
+/* The netlink client: records, status, events and the race-free wait. */
+#include "kvmlstar_netlink.h"
+
+#endif /* KVMLSTAR_H */

@@ -1,0 +1,324 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * libkvmlstar: client of the kvm_lstar kernel module's generic netlink
+ * family ("kvm_lstar"), which records per KVM vCPU the first value the guest
+ * wrote to MSR_LSTAR.
+ *
+ * Same conventions as kvmlstar.h: an opaque handle the caller owns, no
+ * global state, every fallible call returns an enum kvmlstar_err and takes
+ * a struct kvmlstar_error *err last (may be NULL), outputs are written only
+ * on success.
+ *
+ * Visibility is decided by the kernel: a caller sees the records of VMs
+ * whose creating process had the caller's uid; CAP_NET_ADMIN sees all.
+ * A record the caller may not see answers exactly as a missing one.
+ */
+#ifndef KVMLSTAR_NETLINK_H
+#define KVMLSTAR_NETLINK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kvmlstar.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* An open connection to the kvm_lstar family.  Opaque. */
+struct kvmlstar_nl;
+
+/* Where the first value of an epoch was seen (values of the netlink ABI). */
+enum kvmlstar_source {
+	KVMLSTAR_SOURCE_NONE = 0,	/* not captured yet */
+	KVMLSTAR_SOURCE_INTERCEPT = 1,	/* at the intercepted WRMSR itself */
+	KVMLSTAR_SOURCE_SAMPLE = 2,	/* at the next VM exit (AMD SVM) */
+};
+
+/* What an event reports (values of the netlink ABI). */
+enum kvmlstar_event {
+	KVMLSTAR_EVENT_NONE = 0,	/* not an event: a record from get/dump */
+	KVMLSTAR_EVENT_CAPTURE = 1,	/* first value of an epoch */
+	KVMLSTAR_EVENT_CHANGE = 2,	/* rewrite within an epoch */
+	KVMLSTAR_EVENT_RESET = 3,	/* LSTAR seen back at 0 */
+	KVMLSTAR_EVENT_GONE = 4,	/* the creating process exited */
+};
+
+/* State of one of the module's capture paths (values of the netlink ABI). */
+enum kvmlstar_path_state {
+	KVMLSTAR_PATH_OFF = 0,		/* not applicable on this host */
+	KVMLSTAR_PATH_ACTIVE = 1,
+	KVMLSTAR_PATH_DISABLED = 2,	/* applicable but turned off: see reason */
+};
+
+/**
+ * struct kvmlstar_record - one (VM, vCPU) as the module reports it.
+ * @vm: module-assigned VM number, never reused while the module is loaded.
+ * @pid: tgid of the process that created the VM.
+ * @vcpu: the vCPU id userspace chose.
+ * @uid: uid of the VM's creator.
+ * @lstar: first LSTAR value of the current epoch; 0 while not captured.
+ * @current: latest LSTAR value seen.
+ * @epoch: 0 until captured, 1 for the first boot, +1 each time LSTAR is seen
+ *	back at 0 and then written again.
+ * @writes: distinct values seen in this epoch.
+ * @changed: the value changed after the first write of the epoch.
+ * @source: where the first value was seen.
+ * @captured_ns: CLOCK_BOOTTIME nanoseconds of the capture.
+ * @gone: the creating process has exited (the record is kept).
+ * @event: for kvmlstar_nl_next_event() (and kvmlstar_wait() when an event
+ *	answered it) what happened; KVMLSTAR_EVENT_NONE otherwise.
+ *
+ * A record is captured when @epoch >= 1; @lstar is then not 0.
+ */
+struct kvmlstar_record {
+	uint32_t vm;
+	uint32_t pid;
+	uint32_t vcpu;
+	uint32_t uid;
+	uint64_t lstar;
+	uint64_t current;
+	uint32_t epoch;
+	uint32_t writes;
+	bool changed;
+	enum kvmlstar_source source;
+	uint64_t captured_ns;
+	bool gone;
+	enum kvmlstar_event event;
+};
+
+/**
+ * struct kvmlstar_status - the module's state (the STATUS command).
+ * @version: module version.
+ * @intercept: state of the intercept path (kvm_msr tracepoint).
+ * @svm: state of the sampling path (AMD SVM).
+ * @reason: why a path is not active; empty when none is given.
+ * @records: records held (visible to the caller).
+ * @capacity: the max_records module parameter.
+ * @vms: VMs held (visible to the caller).
+ * @evictions: records of gone VMs evicted to make room.
+ * @alloc_fails: record allocations that failed.
+ * @events_lost: events dropped because the module's queue was full.
+ * @refused: vCPUs not recorded because the table was full of live VMs.
+ */
+struct kvmlstar_status {
+	char version[64];
+	enum kvmlstar_path_state intercept;
+	enum kvmlstar_path_state svm;
+	char reason[256];
+	uint32_t records;
+	uint32_t capacity;
+	uint32_t vms;
+	uint64_t evictions;
+	uint64_t alloc_fails;
+	uint64_t events_lost;
+	uint64_t refused;
+};
+
+/**
+ * struct kvmlstar_filter - which records a call is about.
+ * @pid: only VMs created by this process; 0 for any.
+ * @vm: only this VM; 0 for any.
+ *
+ * A NULL filter means all records.
+ */
+struct kvmlstar_filter {
+	uint32_t pid;
+	uint32_t vm;
+};
+
+/*
+ * Called once per record by kvmlstar_nl_dump(); return 0 to go on, anything
+ * else to stop (the dump then returns KVMLSTAR_OK).
+ */
+typedef int (*kvmlstar_record_fn)(const struct kvmlstar_record *rec, void *arg);
+
+/**
+ * kvmlstar_nl_open() - connect to the kvm_lstar family.
+ * @out: where to store the new handle on success.
+ * @err: error details, or NULL.
+ *
+ * Return: KVMLSTAR_OK; KVMLSTAR_E_NO_MODULE when the family is not
+ * registered (the module is not loaded: the message names the fix);
+ * KVMLSTAR_E_IO; KVMLSTAR_E_NOMEM.
+ */
+KVMLSTAR_API int kvmlstar_nl_open(struct kvmlstar_nl **out, struct kvmlstar_error *err);
+
+/**
+ * kvmlstar_nl_close() - release a handle and its sockets.
+ * @nl: a handle from kvmlstar_nl_open(), or NULL.
+ */
+KVMLSTAR_API void kvmlstar_nl_close(struct kvmlstar_nl *nl);
+
+/**
+ * kvmlstar_nl_status() - the module's state.
+ * @nl: an open handle.
+ * @st: where to store the state on success.
+ * @err: error details, or NULL.
+ *
+ * Return: KVMLSTAR_OK or a run-time error code.
+ */
+KVMLSTAR_API int kvmlstar_nl_status(struct kvmlstar_nl *nl, struct kvmlstar_status *st,
+				    struct kvmlstar_error *err);
+
+/**
+ * kvmlstar_nl_get() - one record.
+ * @nl: an open handle.
+ * @vm: the VM number (not 0).
+ * @vcpu: the vCPU id.
+ * @rec: where to store the record on success.
+ * @err: error details, or NULL.
+ *
+ * A record exists from the vCPU's first VM exit on, captured or not.
+ *
+ * Return: KVMLSTAR_OK; KVMLSTAR_E_NOT_FOUND when there is no such record
+ * or the caller may not see it; KVMLSTAR_E_BAD_INPUT for @vm 0; another
+ * run-time error code.
+ */
+KVMLSTAR_API int kvmlstar_nl_get(struct kvmlstar_nl *nl, uint32_t vm, uint32_t vcpu,
+				 struct kvmlstar_record *rec, struct kvmlstar_error *err);
+
+/**
+ * kvmlstar_nl_dump() - every visible record that matches a filter.
+ * @nl: an open handle.
+ * @filter: the filter (pid and vm both apply when both are set), or NULL.
+ * @fn: called once per record, oldest record first.
+ * @arg: passed to @fn.
+ * @err: error details, or NULL.
+ *
+ * Each record is a consistent snapshot; records that change while a long
+ * dump runs are reported as they were when their part was read.
+ *
+ * Return: KVMLSTAR_OK (also when @fn stopped the dump, or when nothing
+ * matched) or a run-time error code.
+ */
+KVMLSTAR_API int kvmlstar_nl_dump(struct kvmlstar_nl *nl, const struct kvmlstar_filter *filter,
+				  kvmlstar_record_fn fn, void *arg,
+				  struct kvmlstar_error *err);
+
+/**
+ * kvmlstar_nl_list() - kvmlstar_nl_dump() into an allocated array.
+ * @nl: an open handle.
+ * @filter: as for kvmlstar_nl_dump().
+ * @recs: where to store the array on success; free() it.  NULL when
+ *	nothing matched.
+ * @n: where to store the number of records on success.
+ * @err: error details, or NULL.
+ *
+ * Return: KVMLSTAR_OK or a run-time error code.
+ */
+KVMLSTAR_API int kvmlstar_nl_list(struct kvmlstar_nl *nl, const struct kvmlstar_filter *filter,
+				  struct kvmlstar_record **recs, size_t *n,
+				  struct kvmlstar_error *err);
+
+/**
+ * kvmlstar_nl_clear() - drop records.
+ * @nl: an open handle.
+ * @filter: all records (NULL, or both fields 0), or those of one pid or one
+ *	vm; not both.
+ * @err: error details, or NULL.
+ *
+ * Return: KVMLSTAR_OK; KVMLSTAR_E_PERMISSION without CAP_NET_ADMIN;
+ * KVMLSTAR_E_BAD_INPUT when both filter fields are set; another run-time
+ * error code.
+ */
+KVMLSTAR_API int kvmlstar_nl_clear(struct kvmlstar_nl *nl, const struct kvmlstar_filter *filter,
+				   struct kvmlstar_error *err);
+
+/**
+ * kvmlstar_nl_subscribe() - start receiving the module's events.
+ * @nl: an open handle.
+ * @err: error details, or NULL.
+ *
+ * Events carry every VM's records, so the kernel lets only CAP_NET_ADMIN
+ * listen.  Events that happen before this call are not delivered: to miss
+ * nothing, subscribe first and dump after (kvmlstar_wait() does).
+ * Subscribing again is a no-op.
+ *
+ * Return: KVMLSTAR_OK; KVMLSTAR_E_PERMISSION, and only in this case, when
+ * the kernel refused the subscription because the caller lacks
+ * CAP_NET_ADMIN (a caller can poll with dumps instead); another run-time
+ * error code.
+ */
+KVMLSTAR_API int kvmlstar_nl_subscribe(struct kvmlstar_nl *nl, struct kvmlstar_error *err);
+
+/**
+ * kvmlstar_nl_next_event() - wait for the next event.
+ * @nl: a subscribed handle.
+ * @timeout_ms: how long to wait; 0 polls; negative waits without limit.
+ * @ev: where to store the event (a record with @ev->event set) on success.
+ * @err: error details, or NULL.
+ *
+ * Events of every visible VM arrive, in the order they happened; filter
+ * them on @ev's fields.
+ *
+ * Return: KVMLSTAR_OK; KVMLSTAR_E_TIMEOUT; KVMLSTAR_E_IO with sys_errno
+ * ENOBUFS when events were lost because the socket's buffer overran (the
+ * subscription goes on: dump to learn the current state); KVMLSTAR_E_IO
+ * with sys_errno EINTR when a signal interrupted the wait;
+ * KVMLSTAR_E_BAD_INPUT when @nl is not subscribed; another run-time error
+ * code.
+ */
+KVMLSTAR_API int kvmlstar_nl_next_event(struct kvmlstar_nl *nl, int timeout_ms,
+					struct kvmlstar_record *ev,
+					struct kvmlstar_error *err);
+
+/**
+ * kvmlstar_wait() - wait until a vCPU's LSTAR is captured.
+ * @nl: an open handle.
+ * @filter: which VM(s): by pid or by vm; NULL or all-zero for any.
+ * @vcpu: the vCPU id.
+ * @timeout_ms: how long to wait; 0 looks once; negative waits without
+ *	limit.
+ * @rec: where to store the captured record on success.
+ * @err: error details, or NULL.
+ *
+ * Returns as soon as a matching record with epoch >= 1 exists, whether it
+ * was captured before the call or during it.  Race-free: it subscribes to
+ * events first and dumps after, so a capture that happens in between is
+ * seen in one or the other; after an event overrun it dumps again.  When
+ * the caller may not subscribe (no CAP_NET_ADMIN) it dumps every 50 ms
+ * instead, which is equally race-free since the module keeps the state.
+ * When several VMs match, the captured one with the highest vm number
+ * (the newest) wins.  A subscription this call made is dropped before it
+ * returns.
+ *
+ * Return: KVMLSTAR_OK; KVMLSTAR_E_TIMEOUT; KVMLSTAR_E_IO with sys_errno
+ * EINTR when a signal interrupted the wait; another run-time error code.
+ */
+KVMLSTAR_API int kvmlstar_wait(struct kvmlstar_nl *nl, const struct kvmlstar_filter *filter,
+			       uint32_t vcpu, int timeout_ms, struct kvmlstar_record *rec,
+			       struct kvmlstar_error *err);
+
+/**
+ * kvmlstar_source_name() - JSON name of a capture source.
+ * @source: a source.
+ *
+ * Return: "none", "intercept", "sample", or "unknown" for a value this
+ * library does not know.
+ */
+KVMLSTAR_API const char *kvmlstar_source_name(enum kvmlstar_source source);
+
+/**
+ * kvmlstar_event_name() - JSON name of an event type.
+ * @event: an event type.
+ *
+ * Return: "capture", "change", "reset", "gone"; "none" for
+ * KVMLSTAR_EVENT_NONE; "unknown" for a value this library does not know.
+ */
+KVMLSTAR_API const char *kvmlstar_event_name(enum kvmlstar_event event);
+
+/**
+ * kvmlstar_path_state_name() - name of a capture path's state.
+ * @state: a state.
+ *
+ * Return: "off", "active", "disabled", or "unknown".
+ */
+KVMLSTAR_API const char *kvmlstar_path_state_name(enum kvmlstar_path_state state);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* KVMLSTAR_NETLINK_H */

@@ -1,0 +1,271 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# tests/cli/offline.sh: the kvm-lstar commands that need no module (derive,
+# symbol), every derivation error class with its exit status and JSON error
+# object, usage errors (exit 2), and the no-module error when the host has
+# no kvm_lstar loaded.  Runs on the host; builds a small synthetic vmlinux
+# (an x86_64 ELF with entry_SYSCALL_64 at a known link address) with gcc.
+#
+#   KVM_LSTAR=path/to/kvm-lstar tests/cli/offline.sh      (make cli-test)
+#
+# Ends with "N passed, M failed"; exits 1 when anything failed.
+set -u
+
+top=$(cd "$(dirname "$0")/../.." && pwd)
+bin=${KVM_LSTAR:-$top/${O:-build}/tool/kvm-lstar}
+case $bin in /*) ;; *) bin=$PWD/$bin ;; esac
+[ -x "$bin" ] || { echo "offline.sh: no kvm-lstar at $bin (make tool, or set KVM_LSTAR)" >&2; exit 1; }
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+pass=0 failed=0
+
+ok() { pass=$((pass + 1)); }
+bad() { failed=$((failed + 1)); echo "FAIL: $*"; }
+
+# run ARGS...: run kvm-lstar; sets rc, out (stdout) and err (stderr).
+run() {
+	"$bin" "$@" >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	out=$(cat "$tmp/out")
+	err=$(cat "$tmp/err")
+}
+
+# expect NAME RC ARGS...: run and check the exit status.
+expect() {
+	local name=$1 want=$2
+	shift 2
+	run "$@"
+	if [ "$rc" = "$want" ]; then ok; else
+		bad "$name: exit $rc, expected $want (kvm-lstar $*)"
+		[ -n "$out" ] && echo "  stdout: $out"
+		[ -n "$err" ] && echo "  stderr: $err"
+	fi
+}
+
+# same NAME EXPECTED ACTUAL
+same() {
+	if [ "$2" = "$3" ]; then ok; else bad "$1"; echo "  expected: $2"; echo "  actual:   $3"; fi
+}
+
+# has NAME PATTERN TEXT: TEXT matches the extended regex PATTERN.
+has() {
+	if printf '%s\n' "$3" | grep -Eq -- "$2"; then ok; else bad "$1: no /$2/ in: $3"; fi
+}
+
+# json_error NAME RC CLASS RETRYABLE ARGS...: a --json failure prints one
+# error object on stdout with that class and nothing on stderr.
+json_error() {
+	local name=$1 want=$2 class=$3 retry=$4
+	shift 4
+	expect "$name" "$want" "$@" --json
+	has "$name: error object" "^\{\"error\": \"$class\", \"retryable\": $retry, \"message\": \".+\"\}$" "$out"
+	same "$name: stderr empty" "" "$err"
+	if command -v jq >/dev/null; then
+		if printf '%s\n' "$out" | jq -e . >/dev/null 2>&1; then ok; else bad "$name: not JSON: $out"; fi
+	fi
+}
+
+# text_error NAME RC PATTERN ARGS...: without --json, one line on stderr.
+text_error() {
+	local name=$1 want=$2 pattern=$3
+	shift 3
+	expect "$name" "$want" "$@"
+	same "$name: stdout empty" "" "$out"
+	same "$name: one stderr line" 1 "$(printf '%s\n' "$err" | wc -l)"
+	has "$name: message" "$pattern" "$err"
+}
+
+# --- inputs -------------------------------------------------------------------
+link=0xffffffff81c00080			# entry_SYSCALL_64 at link time
+build_id=0123456789abcdef0123456789abcdef01234567
+
+cat >"$tmp/fake.S" <<'EOF'
+	.section .text,"ax",@progbits
+	.globl _text, _start
+_text:
+_start:
+	ret
+	.section .entry.text,"ax",@progbits
+	.globl entry_SYSCALL_64
+entry_SYSCALL_64:
+	ret
+EOF
+if ! gcc -nostdlib -static -no-pie -Wl,--build-id=0x$build_id \
+	-Wl,-Ttext=0xffffffff81000000 -Wl,--section-start=.entry.text=$link \
+	-o "$tmp/vmlinux" "$tmp/fake.S" 2>"$tmp/gcc.err"; then
+	cat "$tmp/gcc.err"
+	bad "building the synthetic vmlinux"
+	echo "$pass passed, $failed failed"
+	exit 1
+fi
+cp "$tmp/vmlinux" "$tmp/vmlinux.stripped"
+strip "$tmp/vmlinux.stripped"
+
+cat >"$tmp/System.map" <<EOF
+ffffffff81000000 T _text
+ffffffff81000000 T startup_64
+ffffffff81c00000 T entry_SYSCALL_64_early
+${link#0x} T entry_SYSCALL_64
+ffffffff82000000 D _edata
+EOF
+grep -v ' entry_SYSCALL_64$' "$tmp/System.map" >"$tmp/nosym.map"
+printf 'this is not\na System.map\n' >"$tmp/garbage.map"
+mkdir "$tmp/dir"
+weird="$tmp/we\"ird\\name"
+cp "$tmp/System.map" "$weird"
+
+# --- help and version -------------------------------------------------------
+expect "--version" 0 --version
+has "--version text" '^kvm-lstar [0-9]+\.[0-9]+' "$out"
+expect "--help" 0 --help
+overview=$out
+for cmd in status list get wait watch kaslr derive symbol clear; do
+	has "--help lists $cmd" "^  $cmd " "$overview"
+	expect "$cmd --help" 0 "$cmd" --help
+	has "$cmd --help usage" "^Usage: kvm-lstar $cmd " "$out"
+done
+expect "no arguments" 2
+
+# --- derive -------------------------------------------------------------------
+expect "derive --link" 0 derive --lstar 0xffffffff85c00080 --link $link --json
+same "derive --link JSON" \
+	'{"lstar": "0xffffffff85c00080", "link": "0xffffffff81c00080", "offset": "0x4000000", "symbol": "entry_SYSCALL_64"}' "$out"
+expect "derive hex without 0x, upper case" 0 derive --lstar FFFFFFFF85C00080 --link ffffffff81c00080 --json
+has "derive hex without 0x" '"offset": "0x4000000"' "$out"
+expect "derive --system-map" 0 derive --lstar 0xffffffffa1c00080 --system-map "$tmp/System.map" --json
+same "derive --system-map JSON" \
+	'{"lstar": "0xffffffffa1c00080", "link": "0xffffffff81c00080", "offset": "0x20000000", "symbol": "entry_SYSCALL_64"}' "$out"
+expect "derive --vmlinux" 0 derive --lstar 0xffffffff82000080 --vmlinux "$tmp/vmlinux" --json
+same "derive --vmlinux JSON" \
+	"{\"lstar\": \"0xffffffff82000080\", \"link\": \"0xffffffff81c00080\", \"offset\": \"0x400000\", \"symbol\": \"entry_SYSCALL_64\", \"build_id\": \"$build_id\"}" "$out"
+expect "derive offset 0 (nokaslr)" 0 derive --lstar $link --link $link --json
+has "derive offset 0" '"offset": "0x0"' "$out"
+expect "derive human" 0 derive --lstar 0xffffffff85c00080 --vmlinux "$tmp/vmlinux"
+has "derive human offset" '^offset +0x4000000$' "$out"
+has "derive human link" "^link +0xffffffff81c00080 +entry_SYSCALL_64 in .*vmlinux, build-id $build_id$" "$out"
+
+# --- every derivation error class --------------------------------------------
+json_error "lstar_zero" 3 lstar_zero true derive --lstar 0 --link $link
+json_error "link_unknown (--link 0)" 4 link_unknown false derive --lstar 0xffffffff85c00080 --link 0
+json_error "link_unknown (map without symbol)" 4 link_unknown false \
+	derive --lstar 0xffffffff85c00080 --system-map "$tmp/nosym.map"
+has "link_unknown names the file" 'nosym\.map.*entry_SYSCALL_64' "$out"
+json_error "lstar_zero before link_unknown" 3 lstar_zero true derive --lstar 0 --system-map "$tmp/nosym.map"
+json_error "non_canonical" 3 non_canonical true derive --lstar 0x7fffffff1000 --link $link
+json_error "link_above_lstar" 4 link_above_lstar false derive --lstar 0xffffffff81000000 --link $link
+json_error "misaligned" 4 misaligned false derive --lstar 0xffffffff85c00090 --link $link
+json_error "out_of_range" 4 out_of_range false derive --lstar 0xffffffffc1c00080 --link $link
+has "out_of_range names the values" '0x40000000.*0xffffffffc1c00080.*0xffffffff81c00080' "$out"
+text_error "misaligned without --json" 4 '^kvm-lstar derive: offset 0x4000010 .*0xffffffff85c00090.*0xffffffff81c00080' \
+	derive --lstar 0xffffffff85c00090 --link $link
+text_error "lstar_zero without --json" 3 'MSR_LSTAR is 0x0' derive --lstar 0 --link $link
+
+# --- symbol -------------------------------------------------------------------
+expect "symbol --vmlinux" 0 symbol --vmlinux "$tmp/vmlinux" entry_SYSCALL_64 --json
+same "symbol --vmlinux JSON" \
+	"{\"name\": \"entry_SYSCALL_64\", \"address\": \"0xffffffff81c00080\", \"file\": \"$tmp/vmlinux\", \"build_id\": \"$build_id\"}" "$out"
+expect "symbol --system-map" 0 symbol --system-map "$tmp/System.map" _text --json
+same "symbol --system-map JSON" \
+	"{\"name\": \"_text\", \"address\": \"0xffffffff81000000\", \"file\": \"$tmp/System.map\", \"build_id\": null}" "$out"
+expect "symbol NAME before the options" 0 symbol _text --system-map "$tmp/System.map"
+has "symbol human" '^_text +0xffffffff81000000 ' "$out"
+expect "symbol: JSON escaping of the file name" 0 symbol --system-map "$weird" _text --json
+has "symbol: escaped quote and backslash" '"file": ".*we\\"ird\\\\name"' "$out"
+if command -v jq >/dev/null; then
+	same "symbol: escaped name round-trips" "$weird" "$(printf '%s\n' "$out" | jq -r .file)"
+fi
+json_error "symbol not_found" 1 not_found false symbol --vmlinux "$tmp/vmlinux" no_such_symbol
+has "not_found names symbol and file" 'vmlinux.*no_such_symbol|no_such_symbol.*vmlinux' "$out"
+json_error "stripped vmlinux" 1 bad_input false symbol --vmlinux "$tmp/vmlinux.stripped" _text
+has "stripped: names the fix" 'symbol table|\.symtab' "$out"
+json_error "stripped vmlinux in derive" 1 bad_input false derive --lstar 0xffffffff85c00080 --vmlinux "$tmp/vmlinux.stripped"
+json_error "map as --vmlinux" 1 bad_input false symbol --vmlinux "$tmp/System.map" _text
+json_error "garbage map" 1 bad_input false symbol --system-map "$tmp/garbage.map" _text
+json_error "missing file" 1 bad_input false symbol --system-map "$tmp/missing.map" _text
+json_error "directory" 1 bad_input false symbol --vmlinux "$tmp/dir" _text
+text_error "missing file without --json" 1 'missing\.map' symbol --system-map "$tmp/missing.map" _text
+
+# --- usage errors: exit 2, class bad_input ------------------------------------
+usage() {
+	local name=$1
+	shift
+	json_error "usage: $name" 2 bad_input false "$@"
+}
+usage "unknown command" bogus
+usage "unknown option" list --bogus
+usage "missing value" list --pid
+usage "pid with junk" list --pid 12x
+usage "pid 0" list --pid 0
+usage "pid too large" list --pid 4194305
+usage "pid negative" list --pid -1
+usage "pid with space" list --pid " 12"
+usage "vm too large" list --vm 4294967296
+usage "vcpu negative" get --vm 1 --vcpu -1
+usage "pid and vm" list --pid 1 --vm 1
+usage "get without target" get
+usage "wait without target" wait --timeout 1
+usage "timeout junk" wait --vm 1 --timeout 1s
+usage "timeout 4 decimals" wait --vm 1 --timeout 1.2345
+usage "timeout empty fraction" wait --vm 1 --timeout 1.
+usage "count 0" watch --count 0
+usage "option twice" derive --lstar 1 --lstar 2 --link 1
+usage "option not taken" status --pid 1
+usage "kaslr without symbols" kaslr --vm 1
+usage "kaslr with both symbol sources" kaslr --vm 1 --vmlinux a --system-map b
+usage "derive without --lstar" derive --link 1
+usage "derive without link" derive --lstar 1
+usage "derive with --link and --vmlinux" derive --lstar 1 --link 1 --vmlinux "$tmp/vmlinux"
+usage "derive hex junk" derive --lstar 0xzz --link 1
+usage "derive hex empty" derive --lstar 0x --link 1
+usage "derive hex 17 digits" derive --lstar 0x11111111111111111 --link 1
+usage "symbol without NAME" symbol --vmlinux "$tmp/vmlinux"
+usage "symbol with two NAMEs" symbol --vmlinux "$tmp/vmlinux" a b
+text_error "usage without --json" 2 '^kvm-lstar list: --pid .x. is not a process id.*--help' list --pid x
+text_error "clear takes no --json" 2 'does not take --json' clear --json
+
+# --- without the module (only when this host has none loaded) ---------------
+if [ ! -d /sys/module/kvm_lstar ]; then
+	json_error "no module: status" 1 no_module false status
+	text_error "no module: status text" 1 'not loaded.*modprobe kvm_lstar' status
+	json_error "no module: list" 1 no_module false list
+	json_error "no module: get" 1 no_module false get --vm 1
+	json_error "no module: wait" 1 no_module false wait --vm 1 --timeout 0
+	json_error "no module: watch" 1 no_module false watch --count 1
+	json_error "no module: kaslr" 1 no_module false kaslr --vm 1 --system-map "$tmp/System.map"
+	text_error "no module: clear" 1 'modprobe kvm_lstar' clear
+	json_error "kaslr: link_unknown before the module" 4 link_unknown false \
+		kaslr --vm 1 --system-map "$tmp/nosym.map"
+else
+	echo "note: kvm_lstar is loaded on this host; the no-module cases are skipped"
+fi
+
+# --- no leaks (valgrind) ------------------------------------------------------
+if command -v valgrind >/dev/null; then
+	vg() {
+		local name=$1
+		shift
+		if valgrind -q --leak-check=full --errors-for-leak-kinds=all --error-exitcode=99 \
+			"$bin" "$@" >/dev/null 2>"$tmp/vg"; [ $? = 99 ]; then
+			bad "valgrind: $name"
+			cat "$tmp/vg"
+		else
+			ok
+		fi
+	}
+	vg "derive --vmlinux" derive --lstar 0xffffffff85c00080 --vmlinux "$tmp/vmlinux" --json
+	vg "derive --system-map" derive --lstar 0xffffffff85c00080 --system-map "$tmp/System.map"
+	vg "derive link_unknown" derive --lstar 0xffffffff85c00080 --system-map "$tmp/nosym.map" --json
+	vg "symbol --vmlinux" symbol --vmlinux "$tmp/vmlinux" entry_SYSCALL_64
+	vg "symbol not found" symbol --system-map "$tmp/System.map" nope --json
+	vg "symbol stripped" symbol --vmlinux "$tmp/vmlinux.stripped" _text
+	vg "usage error" derive --lstar zz --link 1 --json
+	vg "status (no module or module)" status --json
+	vg "kaslr link_unknown" kaslr --vm 1 --system-map "$tmp/nosym.map"
+else
+	echo "note: no valgrind; the leak checks are skipped"
+fi
+
+echo "$pass passed, $failed failed"
+[ "$failed" = 0 ]

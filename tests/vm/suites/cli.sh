@@ -1,0 +1,318 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# tests/vm/suites/cli.sh: every online kvm-lstar command against the live
+# module, inside the VM bench (busybox sh, as root; kvm-lstar and
+# lstar-guest on PATH; user "user" for unprivileged runs):
+#
+#   O=build-cli tests/vm/run tests/vm/suites/cli.sh
+#
+# Ends with "N passed, M failed"; exits 1 when anything failed.
+set -u
+
+map=/usr/share/kvm-lstar/guest.map
+link=0xffffffff81c00080		# entry_SYSCALL_64 in $map
+t=/tmp/cli
+mkdir -p $t
+chmod 777 $t
+pass=0 failed=0
+
+ok() { pass=$((pass + 1)); }
+bad() { failed=$((failed + 1)); echo "FAIL: $*"; }
+
+# run CMD...: sets rc, out, err.
+run() {
+	"$@" >$t/out 2>$t/err
+	rc=$?
+	out=$(cat $t/out)
+	err=$(cat $t/err)
+}
+
+# as_user CMD: run a shell command line as the unprivileged user.
+as_user() {
+	run su user -c "$1"
+}
+
+check_rc() {
+	if [ "$rc" = "$2" ]; then ok; else
+		bad "$1: exit $rc, expected $2"
+		[ -n "$out" ] && echo "  stdout: $out"
+		[ -n "$err" ] && echo "  stderr: $err"
+	fi
+}
+
+# expect NAME RC CMD...
+expect() {
+	name=$1 want=$2
+	shift 2
+	run "$@"
+	check_rc "$name" "$want"
+}
+
+# has NAME PATTERN TEXT (extended regex)
+has() {
+	if printf '%s\n' "$3" | grep -Eq -- "$2"; then ok; else bad "$1: no /$2/ in: $3"; fi
+}
+
+hasnt() {
+	if printf '%s\n' "$3" | grep -Eq -- "$2"; then bad "$1: unexpected /$2/ in: $3"; else ok; fi
+}
+
+same() {
+	if [ "$2" = "$3" ]; then ok; else bad "$1"; echo "  expected: $2"; echo "  actual:   $3"; fi
+}
+
+# field KEY JSON: a number field of a one-line JSON object.
+field() {
+	printf '%s\n' "$2" | sed -n "s/.*\"$1\": \([0-9]*\).*/\1/p" | head -n1
+}
+
+# The exact JSON of a record, captured_ns and the source masked.
+mask() {
+	sed -E -e 's/"captured_ns": [0-9]+/"captured_ns": N/' \
+	    -e 's/"source": "(intercept|sample)"/"source": S/'
+}
+
+# wait_ready FILE: until lstar-guest printed READY (20 s at most).
+wait_ready() {
+	i=0
+	while ! grep -q '^READY' "$1" 2>/dev/null; do
+		i=$((i + 1))
+		[ $i -gt 100 ] && { bad "no READY in $1: $(cat "$1")"; return 1; }
+		sleep 0.2
+	done
+	ok
+}
+
+# wait_gone PID: until that VMM has exited and the module marked it gone.
+wait_gone() {
+	wait "$1" 2>/dev/null
+	i=0
+	while ! kvm-lstar list --pid "$1" --json | grep -q '"gone": true'; do
+		i=$((i + 1))
+		[ $i -gt 50 ] && { bad "pid $1 never marked gone"; return 1; }
+		sleep 0.2
+	done
+	ok
+}
+
+v0=0xffffffff83c00080		# offset 0x2000000
+v1=0xffffffff85c00080		# offset 0x4000000
+v2=0xffffffff83c00090		# misaligned against $link
+
+# --- status -------------------------------------------------------------------
+expect "status" 0 kvm-lstar status
+has "status: version line" '^kvm_lstar [0-9]' "$out"
+expect "status --json" 0 kvm-lstar status --json
+has "status --json fields" '^\{"version": "[^"]+", "intercept": "(active|off|disabled)", "svm": "(active|off|disabled)", "reason": "[^"]*", "records": [0-9]+, "capacity": [0-9]+, "vms": [0-9]+, "evictions": [0-9]+, "alloc_fails": [0-9]+, "refused": [0-9]+, "events_lost": [0-9]+\}$' "$out"
+intercept_active=no
+printf '%s\n' "$out" | grep -q '"intercept": "active"' && intercept_active=yes
+
+# --- clear, empty list ----------------------------------------------------------
+expect "clear all" 0 kvm-lstar clear
+has "clear all: message" 'cleared all records' "$out"
+expect "list empty" 0 kvm-lstar list
+same "list empty: text" "no records" "$out"
+expect "list empty --json" 0 kvm-lstar list --json
+same "list empty --json: nothing" "" "$out"
+
+# --- a VM with three vCPUs ------------------------------------------------------
+lstar-guest --vcpus 3 --lstar $v0,$v1,$v2 --hold 8 >$t/g1 2>&1 &
+g1=$!
+wait_ready $t/g1
+
+expect "wait --pid" 0 kvm-lstar wait --pid $g1 --timeout 10 --json
+vm=$(field vm "$out")
+same "wait --pid: record" \
+	"{\"vm\": $vm, \"pid\": $g1, \"vcpu\": 0, \"lstar\": \"$v0\", \"current\": \"$v0\", \"epoch\": 1, \"writes\": 1, \"changed\": false, \"source\": S, \"captured_ns\": N, \"gone\": false}" \
+	"$(printf '%s\n' "$out" | mask)"
+expect "wait --vm --vcpu 1" 0 kvm-lstar wait --vm "$vm" --vcpu 1 --timeout 10 --json
+has "wait --vm --vcpu 1: value" "\"vcpu\": 1, \"lstar\": \"$v1\"" "$out"
+expect "wait human" 0 kvm-lstar wait --vm "$vm" --timeout 10
+has "wait human: lstar line" "^lstar +$v0 +first value of epoch 1" "$out"
+
+expect "get --pid" 0 kvm-lstar get --pid $g1 --json
+has "get --pid: vm" "^\{\"vm\": $vm, \"pid\": $g1, \"vcpu\": 0, \"lstar\": \"$v0\"" "$out"
+has "get --pid: captured_ns" '"captured_ns": [1-9][0-9]*' "$out"
+expect "get --vm --vcpu 2" 0 kvm-lstar get --vm "$vm" --vcpu 2 --json
+has "get --vm --vcpu 2: value" "\"vcpu\": 2, \"lstar\": \"$v2\"" "$out"
+expect "get human" 0 kvm-lstar get --vm "$vm"
+has "get human: header" "^vm $vm  pid $g1  vcpu 0" "$out"
+has "get human: age" 's ago' "$out"
+
+expect "get: no such vCPU" 1 kvm-lstar get --vm "$vm" --vcpu 7 --json
+has "get: no such vCPU: not_found" '^\{"error": "not_found", "retryable": false, "message": "no record for VM [0-9]+ vCPU 7' "$out"
+expect "get: no such VM" 1 kvm-lstar get --vm 99999
+has "get: no such VM: text" '^kvm-lstar get: no record for VM 99999' "$err"
+expect "get --pid: no such pid" 1 kvm-lstar get --pid 4000000 --json
+has "get --pid: not_found" '"error": "not_found"' "$out"
+
+expect "list --pid --json" 0 kvm-lstar list --pid $g1 --json
+same "list --pid --json: 3 lines" 3 "$(printf '%s\n' "$out" | grep -c '^{"vm": ')"
+same "list sorted by vcpu" "0 1 2" \
+	"$(printf '%s\n' "$out" | sed -n 's/.*"vcpu": \([0-9]*\).*/\1/p' | tr '\n' ' ' | sed 's/ $//')"
+expect "list --vm" 0 kvm-lstar list --vm "$vm"
+has "list header" '^VM +PID +VCPU +LSTAR +EPOCH +WRITES +CHANGED +SOURCE +CAPTURED +GONE$' "$out"
+has "list row" "^$vm +$g1 +1 +$v1 +1 +1 +no +(intercept|sample) +[0-9.]+s ago +no$" "$out"
+expect "list all" 0 kvm-lstar list --json
+same "list all: 3 records" 3 "$(printf '%s\n' "$out" | grep -c '^{')"
+
+# --- kaslr --------------------------------------------------------------------
+expect "kaslr --pid" 0 kvm-lstar kaslr --pid $g1 --system-map $map --json
+same "kaslr --pid: JSON" \
+	"{\"lstar\": \"$v0\", \"link\": \"$link\", \"offset\": \"0x2000000\", \"symbol\": \"entry_SYSCALL_64\", \"vm\": $vm, \"pid\": $g1, \"vcpu\": 0, \"epoch\": 1}" "$out"
+expect "kaslr --vcpu 1" 0 kvm-lstar kaslr --vm "$vm" --vcpu 1 --system-map $map --json
+has "kaslr --vcpu 1: offset" '"offset": "0x4000000"' "$out"
+expect "kaslr human" 0 kvm-lstar kaslr --vm "$vm" --system-map $map
+has "kaslr human: offset" '^offset +0x2000000$' "$out"
+expect "kaslr misaligned" 4 kvm-lstar kaslr --vm "$vm" --vcpu 2 --system-map $map --json
+has "kaslr misaligned: class" '^\{"error": "misaligned", "retryable": false, "message": "offset 0x2000010' "$out"
+expect "kaslr: map as vmlinux" 1 kvm-lstar kaslr --vm "$vm" --vmlinux $map --json
+has "kaslr: map as vmlinux: class" '"error": "bad_input"' "$out"
+expect "kaslr: no record" 1 kvm-lstar kaslr --vm "$vm" --vcpu 9 --system-map $map --json
+has "kaslr: no record: class" '"error": "not_found"' "$out"
+
+# --- unprivileged: other users' VMs are invisible -------------------------------
+as_user "kvm-lstar list --json"
+check_rc "user list" 0
+same "user list: root's VM hidden" "" "$out"
+as_user "kvm-lstar get --vm $vm"
+check_rc "user get of root's VM" 1
+has "user get: not found" 'no record for VM' "$err"
+as_user "kvm-lstar status --json"
+check_rc "user status" 0
+has "user status: no visible records" '"records": 0,' "$out"
+as_user "kvm-lstar watch --count 1"
+check_rc "user watch" 1
+same "user watch: one line" 1 "$(printf '%s\n' "$err" | wc -l)"
+has "user watch: names CAP_NET_ADMIN" '^kvm-lstar watch: watch needs CAP_NET_ADMIN' "$err"
+as_user "kvm-lstar watch --json"
+check_rc "user watch --json" 1
+has "user watch --json: permission" '^\{"error": "permission", "retryable": false' "$out"
+as_user "kvm-lstar clear"
+check_rc "user clear" 1
+has "user clear: names CAP_NET_ADMIN" 'CAP_NET_ADMIN' "$err"
+
+# The user's own VM, started after the wait began: the polling fallback.
+su user -c "sleep 2; exec lstar-guest --lstar $v1 --hold 3" >$t/gu 2>&1 &
+gu=$!
+as_user "kvm-lstar wait --pid $gu --timeout 30 --json"
+check_rc "user wait (polling)" 0
+has "user wait: record" "\"pid\": $gu, \"vcpu\": 0, \"lstar\": \"$v1\"" "$out"
+as_user "kvm-lstar kaslr --pid $gu --system-map $map --json"
+check_rc "user kaslr" 0
+has "user kaslr: offset" '"offset": "0x4000000"' "$out"
+as_user "kvm-lstar list --json"
+same "user list: only the user's VM" 1 "$(printf '%s\n' "$out" | grep -c "\"pid\": $gu,")"
+hasnt "user list: not root's" "\"pid\": $g1," "$out"
+wait $gu
+
+# --- root: wait and kaslr --wait before the VM exists (events) -----------------
+sh -c "sleep 2; exec lstar-guest --lstar $v0" >$t/g2 2>&1 &
+g2=$!
+expect "wait before the VM exists" 0 kvm-lstar wait --pid $g2 --timeout 30 --json
+has "wait before the VM exists: record" "\"pid\": $g2, \"vcpu\": 0, \"lstar\": \"$v0\"" "$out"
+wait $g2
+sh -c "sleep 2; exec lstar-guest --lstar $v1" >$t/g3 2>&1 &
+g3=$!
+expect "kaslr --wait" 0 kvm-lstar kaslr --pid $g3 --system-map $map --wait 30 --json
+has "kaslr --wait: offset" "\"offset\": \"0x4000000\", \"symbol\": \"entry_SYSCALL_64\", \"vm\": [0-9]+, \"pid\": $g3," "$out"
+wait $g3
+
+expect "wait timeout" 3 kvm-lstar wait --vm 99999 --timeout 0.5 --json
+has "wait timeout: class" '^\{"error": "timeout", "retryable": true, "message": ".*VM 99999 vCPU 0' "$out"
+expect "kaslr --wait timeout" 3 kvm-lstar kaslr --vm 99999 --system-map $map --wait 0.3
+has "kaslr --wait timeout: text" '^kvm-lstar kaslr: no LSTAR capture' "$err"
+
+# --- watch ------------------------------------------------------------------------
+sh -c "sleep 2; exec lstar-guest --vcpus 2 --lstar $v0,$v1" >$t/g4 2>&1 &
+g4=$!
+expect "watch --count 2" 0 kvm-lstar watch --pid $g4 --count 2 --timeout 30 --json
+same "watch: two captures" 2 "$(printf '%s\n' "$out" | grep -c "^{\"event\": \"capture\", \"vm\": [0-9]*, \"pid\": $g4, ")"
+has "watch: vcpu 1 value" "\"vcpu\": 1, \"lstar\": \"$v1\"" "$out"
+wait $g4
+
+sh -c "sleep 2; exec lstar-guest --lstar $v0 --rewrite $v1" >$t/g5 2>&1 &
+g5=$!
+expect "watch rewrite" 0 kvm-lstar watch --pid $g5 --count 2 --timeout 30 --json
+has "watch rewrite: capture" "^\{\"event\": \"capture\", .*\"lstar\": \"$v0\", \"current\": \"$v0\", \"epoch\": 1, \"writes\": 1, \"changed\": false" "$out"
+has "watch rewrite: change" "^\{\"event\": \"change\", .*\"lstar\": \"$v0\", \"current\": \"$v1\", \"epoch\": 1, \"writes\": 2, \"changed\": true" "$out"
+expect "get after rewrite" 0 kvm-lstar get --pid $g5
+has "get after rewrite: CHANGED" 'CHANGED after the first write' "$out"
+wait_gone $g5
+expect "kaslr after rewrite: first value" 0 kvm-lstar kaslr --pid $g5 --system-map $map --json
+has "kaslr after rewrite: offset of the first value" '"offset": "0x2000000"' "$out"
+
+sh -c "sleep 2; exec lstar-guest --lstar $v0 --reset $v1" >$t/g6 2>&1 &
+g6=$!
+expect "watch reset" 0 kvm-lstar watch --pid $g6 --count 3 --timeout 30
+has "watch reset: human capture" "^capture +vm [0-9]+  pid $g6  vcpu 0  lstar $v0 .* epoch 1 " "$out"
+has "watch reset: human reset" "^reset +vm [0-9]+  pid $g6 " "$out"
+has "watch reset: epoch 2" "^capture +vm [0-9]+  pid $g6  vcpu 0  lstar $v1 .* epoch 2 " "$out"
+wait_gone $g6
+expect "list: gone" 0 kvm-lstar list --pid $g6 --json
+has "list: gone true" "\"epoch\": 2, .*\"gone\": true" "$out"
+
+expect "watch --timeout without --count" 0 kvm-lstar watch --vm 99999 --timeout 0.5
+expect "watch --timeout before --count" 3 kvm-lstar watch --vm 99999 --count 1 --timeout 0.5 --json
+has "watch timeout: class" '^\{"error": "timeout", "retryable": true' "$out"
+
+kvm-lstar watch >$t/w 2>&1 &
+w=$!
+sleep 1
+kill -INT $w
+wait $w
+rc=$?
+out=$(cat $t/w)
+check_rc "watch ends on SIGINT" 0
+kvm-lstar watch >$t/w 2>&1 &
+w=$!
+sleep 1
+kill -TERM $w
+wait $w
+rc=$?
+out=$(cat $t/w)
+check_rc "watch ends on SIGTERM" 0
+
+if [ "$intercept_active" = yes ]; then
+	sh -c "sleep 2; exec lstar-guest --fep --lstar $v0" >$t/g7 2>&1 &
+	g7=$!
+	expect "wait --fep" 0 kvm-lstar wait --pid $g7 --timeout 30 --json
+	has "wait --fep: source intercept" '"source": "intercept"' "$out"
+	wait $g7
+else
+	echo "note: the intercept path is not active; the --fep case is skipped"
+fi
+
+# --- clear ------------------------------------------------------------------------
+expect "clear --vm" 0 kvm-lstar clear --vm "$vm"
+has "clear --vm: message" "cleared the records of VM $vm" "$out"
+expect "get after clear --vm" 1 kvm-lstar get --vm "$vm" --vcpu 2
+expect "clear --pid" 0 kvm-lstar clear --pid $g6
+expect "list after clear --pid" 0 kvm-lstar list --pid $g6 --json
+same "list after clear --pid: empty" "" "$out"
+wait $g1
+expect "clear all" 0 kvm-lstar clear
+expect "list after clear" 0 kvm-lstar list
+same "list after clear: no records" "no records" "$out"
+
+# --- without the module -------------------------------------------------------
+# rmmod, not modprobe -r: the bench shell's modprobe is busybox's applet,
+# which also tries to unload kvm (in use by kvm_amd) and then exits 1.
+if rmmod kvm_lstar; then
+	expect "no module: status" 1 kvm-lstar status
+	same "no module: one line" 1 "$(printf '%s\n' "$err" | wc -l)"
+	has "no module: names the fix" 'not loaded.*modprobe kvm_lstar' "$err"
+	expect "no module: status --json" 1 kvm-lstar status --json
+	has "no module: JSON" '^\{"error": "no_module", "retryable": false, "message": ' "$out"
+	expect "no module: wait" 1 kvm-lstar wait --vm 1 --timeout 1
+	as_user "kvm-lstar list"
+	check_rc "no module: user list" 1
+	if modprobe kvm_lstar; then ok; else bad "modprobe kvm_lstar again"; fi
+	expect "module back: status" 0 kvm-lstar status
+else
+	bad "rmmod kvm_lstar"
+fi
+
+echo "$pass passed, $failed failed"
+[ "$failed" = 0 ]

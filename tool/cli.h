@@ -1,0 +1,119 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * kvm-lstar: what the command-line tool's files share.
+ *
+ * kvm-lstar.c parses the command line into a struct cli and runs the
+ * command; records.c holds the commands that talk to the module, kaslr.c
+ * the ones that derive offsets and look up symbols; output.c prints JSON,
+ * human text and errors the way the interface contract says.
+ */
+#ifndef KVM_LSTAR_CLI_H
+#define KVM_LSTAR_CLI_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "kvmlstar.h"
+#include "kvmlstar_netlink.h"
+
+#define PROG		"kvm-lstar"
+
+/* Exit status for a malformed command line (the library never returns it). */
+#define EXIT_USAGE	2
+
+/* The options; a command lists those it accepts as a mask of OPT(x). */
+enum opt_id {
+	OPT_JSON,
+	OPT_PID,
+	OPT_VM,
+	OPT_VCPU,
+	OPT_TIMEOUT,
+	OPT_COUNT,
+	OPT_VMLINUX,
+	OPT_SYSTEM_MAP,
+	OPT_WAIT,
+	OPT_LSTAR,
+	OPT_LINK,
+	OPT_HELP,
+	NR_OPTS
+};
+#define OPT(x)		(1u << OPT_##x)
+
+struct cli;
+
+struct command {
+	const char *name;
+	unsigned int opts;	/* OPT() mask of the accepted options */
+	unsigned int one_of[2];	/* groups of which exactly one must be given */
+	bool takes_name;	/* one NAME operand (symbol) */
+	int (*run)(struct cli *c);
+	const char *args;	/* synopsis after the command name */
+	const char *summary;	/* one line for 'kvm-lstar --help' */
+	const char *help;	/* the description for 'kvm-lstar CMD --help' */
+};
+
+/* The parsed command line.  Fields of options not given keep defaults. */
+struct cli {
+	const struct command *cmd;
+	unsigned int given;	/* OPT() mask of the options present */
+	bool json;
+	uint32_t pid, vm;	/* 0: not given */
+	uint32_t vcpu;		/* default 0, the boot vCPU */
+	uint32_t count;		/* watch: 0 for no limit */
+	int timeout_ms;		/* -1: no limit */
+	int wait_ms;		/* kaslr --wait, when given */
+	uint64_t lstar, link;
+	const char *vmlinux, *system_map;
+	const char *name;	/* symbol's NAME */
+};
+
+/* records.c */
+int cmd_status(struct cli *c);
+int cmd_list(struct cli *c);
+int cmd_get(struct cli *c);
+int cmd_wait(struct cli *c);
+int cmd_watch(struct cli *c);
+int cmd_clear(struct cli *c);
+int find_record(struct cli *c, struct kvmlstar_nl *nl, bool wait, int timeout_ms,
+		struct kvmlstar_record *rec, struct kvmlstar_error *err);
+void note_pid_choice(const struct cli *c, struct kvmlstar_nl *nl,
+		     const struct kvmlstar_record *rec, const char *how);
+
+/* kaslr.c */
+int cmd_kaslr(struct cli *c);
+int cmd_derive(struct cli *c);
+int cmd_symbol(struct cli *c);
+
+/* output.c: JSON objects on one line, keys in the order they are added. */
+struct json {
+	FILE *f;
+	bool first;
+};
+
+void json_begin(struct json *j, FILE *f);
+void json_end(struct json *j);
+void json_str(struct json *j, const char *key, const char *val);	/* NULL: null */
+void json_uint(struct json *j, const char *key, uint64_t val);
+void json_hex(struct json *j, const char *key, uint64_t val);
+void json_bool(struct json *j, const char *key, bool val);
+void json_record(struct json *j, const struct kvmlstar_record *r);
+
+/* Print @r as a short human-readable block. */
+void print_record_block(const struct kvmlstar_record *r);
+/* "3.2s ago" for a CLOCK_BOOTTIME time in ns. */
+void format_age(uint64_t captured_ns, char *buf, size_t len);
+
+/*
+ * Report a failure: a JSON error object on stdout with --json, else one
+ * line on stderr.  Returns the exit status that goes with @err->code.
+ */
+int fail(const struct cli *c, const struct kvmlstar_error *err);
+/* Fill @err like the library does, for the tool's own failures; returns @code. */
+int set_error(struct kvmlstar_error *err, enum kvmlstar_err code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Report a malformed command line (class bad_input); returns EXIT_USAGE. */
+int usage_fail(const struct cli *c, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+#endif /* KVM_LSTAR_CLI_H */

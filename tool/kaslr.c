@@ -1,0 +1,198 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kvm-lstar: the commands that derive KASLR offsets and look up symbols:
+ * kaslr (from a recorded LSTAR), derive (from given values), symbol.
+ */
+#include <string.h>
+
+#include "cli.h"
+
+/* The symbol syscall_init() stores in MSR_LSTAR. */
+#define ENTRY_SYMBOL	"entry_SYSCALL_64"
+
+/* What a derivation prints. */
+struct derivation {
+	uint64_t lstar, link, offset;
+	const char *file;		/* the symbol source; NULL for --link */
+	const char *build_id;		/* of a vmlinux, or NULL */
+	const struct kvmlstar_record *rec;	/* kaslr's record; NULL for derive */
+};
+
+static void print_derivation(const struct cli *c, const struct derivation *d)
+{
+	char lstar[KVMLSTAR_HEX_LEN], link[KVMLSTAR_HEX_LEN], off[KVMLSTAR_HEX_LEN];
+	struct json j;
+
+	if (c->json) {
+		json_begin(&j, stdout);
+		json_hex(&j, "lstar", d->lstar);
+		json_hex(&j, "link", d->link);
+		json_hex(&j, "offset", d->offset);
+		json_str(&j, "symbol", ENTRY_SYMBOL);
+		if (d->rec) {
+			json_uint(&j, "vm", d->rec->vm);
+			json_uint(&j, "pid", d->rec->pid);
+			json_uint(&j, "vcpu", d->rec->vcpu);
+			json_uint(&j, "epoch", d->rec->epoch);
+		}
+		if (d->build_id)
+			json_str(&j, "build_id", d->build_id);
+		json_end(&j);
+		return;
+	}
+	if (d->rec)
+		printf("vm %u  pid %u  vcpu %u  epoch %u\n",
+		       d->rec->vm, d->rec->pid, d->rec->vcpu, d->rec->epoch);
+	printf("lstar   %s\n", kvmlstar_hex(d->lstar, lstar));
+	if (d->file)
+		printf("link    %s  %s in %s%s%s\n", kvmlstar_hex(d->link, link), ENTRY_SYMBOL,
+		       d->file, d->build_id ? ", build-id " : "", d->build_id ? d->build_id : "");
+	else
+		printf("link    %s  %s, as given\n", kvmlstar_hex(d->link, link), ENTRY_SYMBOL);
+	printf("offset  %s\n", kvmlstar_hex(d->offset, off));
+	if (d->rec && d->rec->changed)
+		printf("note: LSTAR was rewritten after the first write of the epoch (now %s), "
+		       "a possible syscall hijack; the offset uses the first value\n",
+		       kvmlstar_hex(d->rec->current, lstar));
+}
+
+static const char *syms_path(const struct cli *c)
+{
+	return c->vmlinux ? c->vmlinux : c->system_map;
+}
+
+static int open_syms(const struct cli *c, struct kvmlstar_syms **syms,
+		     struct kvmlstar_error *err)
+{
+	return kvmlstar_syms_open(syms_path(c),
+				  c->vmlinux ? KVMLSTAR_SYMFMT_VMLINUX : KVMLSTAR_SYMFMT_MAP,
+				  syms, err);
+}
+
+/*
+ * A symbol source without entry_SYSCALL_64 leaves the link-time address
+ * unknown: the derivation class link_unknown.
+ */
+static int link_unknown(const char *path, struct kvmlstar_error *err)
+{
+	return set_error(err, KVMLSTAR_E_LINK_UNKNOWN,
+			 "%s has no " ENTRY_SYMBOL ", so its link-time address is unknown: "
+			 "give the vmlinux or System.map of the guest's kernel", path);
+}
+
+int cmd_derive(struct cli *c)
+{
+	struct derivation d = { .lstar = c->lstar, .link = c->link };
+	struct kvmlstar_syms *syms = NULL;
+	struct kvmlstar_error err;
+	int rc;
+
+	if (!(c->given & OPT(LINK))) {
+		if (open_syms(c, &syms, &err))
+			return fail(c, &err);
+		d.file = syms_path(c);
+		d.build_id = kvmlstar_syms_build_id(syms);
+		/*
+		 * A source without the symbol leaves the link 0: the library's
+		 * order of checks then decides between lstar_zero and
+		 * link_unknown.
+		 */
+		kvmlstar_syms_lookup(syms, ENTRY_SYMBOL, &d.link, NULL);
+	}
+	rc = kvmlstar_derive(d.lstar, d.link, &d.offset, &err);
+	if (rc == KVMLSTAR_E_LINK_UNKNOWN && syms)
+		link_unknown(d.file, &err);
+	if (rc)
+		rc = fail(c, &err);
+	else
+		print_derivation(c, &d);
+	kvmlstar_syms_close(syms);
+	return rc;
+}
+
+/* kaslr's derivation failure, with a hint when waiting would help. */
+static int kaslr_fail(const struct cli *c, struct kvmlstar_error *err)
+{
+	size_t n = strlen(err->msg);
+
+	if (err->code == KVMLSTAR_E_LSTAR_ZERO && !(c->given & OPT(WAIT)))
+		snprintf(err->msg + n, sizeof(err->msg) - n,
+			 " (--wait SEC waits for the capture)");
+	return fail(c, err);
+}
+
+/* kaslr after the symbols are known: the record, then the derivation. */
+static int kaslr_record(struct cli *c, struct derivation *d, struct kvmlstar_error *err)
+{
+	struct kvmlstar_record rec;
+	struct kvmlstar_nl *nl;
+	int rc = kvmlstar_nl_open(&nl, err);
+
+	if (rc)
+		return fail(c, err);
+	rc = find_record(c, nl, c->given & OPT(WAIT), c->wait_ms, &rec, err);
+	if (!rc)
+		note_pid_choice(c, nl, &rec, c->given & OPT(WAIT) ? "with a capture" :
+				"with that vCPU");
+	kvmlstar_nl_close(nl);
+	if (rc)
+		return fail(c, err);
+
+	d->rec = &rec;
+	d->lstar = rec.lstar;
+	rc = kvmlstar_derive(d->lstar, d->link, &d->offset, err);
+	if (rc)
+		return kaslr_fail(c, err);
+	print_derivation(c, d);
+	return 0;
+}
+
+int cmd_kaslr(struct cli *c)
+{
+	struct derivation d = { .file = syms_path(c) };
+	struct kvmlstar_syms *syms;
+	struct kvmlstar_error err;
+	int rc = open_syms(c, &syms, &err);
+
+	if (rc)
+		return fail(c, &err);
+	d.build_id = kvmlstar_syms_build_id(syms);
+	rc = kvmlstar_syms_lookup(syms, ENTRY_SYMBOL, &d.link, &err);
+	/* Permanent whatever the guest does: say so before reading records. */
+	if (rc == KVMLSTAR_E_NOT_FOUND)
+		link_unknown(d.file, &err);
+	rc = rc ? fail(c, &err) : kaslr_record(c, &d, &err);
+	kvmlstar_syms_close(syms);
+	return rc;
+}
+
+int cmd_symbol(struct cli *c)
+{
+	struct kvmlstar_syms *syms;
+	struct kvmlstar_error err;
+	const char *build_id;
+	char hex[KVMLSTAR_HEX_LEN];
+	uint64_t addr;
+	struct json j;
+	int rc = open_syms(c, &syms, &err);
+
+	if (rc)
+		return fail(c, &err);
+	rc = kvmlstar_syms_lookup(syms, c->name, &addr, &err);
+	build_id = kvmlstar_syms_build_id(syms);
+	if (rc) {
+		rc = fail(c, &err);
+	} else if (c->json) {
+		json_begin(&j, stdout);
+		json_str(&j, "name", c->name);
+		json_hex(&j, "address", addr);
+		json_str(&j, "file", syms_path(c));
+		json_str(&j, "build_id", build_id);
+		json_end(&j);
+	} else {
+		printf("%s  %s  (%s%s%s)\n", c->name, kvmlstar_hex(addr, hex), syms_path(c),
+		       build_id ? ", build-id " : "", build_id ? build_id : "");
+	}
+	kvmlstar_syms_close(syms);
+	return rc;
+}

@@ -1,0 +1,192 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kvm-lstar: output.  JSON is written by hand in one fixed style, '{"key":
+ * value, ...}' on one line, because shell tests match it textually; u64
+ * addresses are hex strings (they exceed 2^53), other numbers plain.
+ */
+#include <inttypes.h>
+#include <stdarg.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli.h"
+
+void json_begin(struct json *j, FILE *f)
+{
+	j->f = f;
+	j->first = true;
+	fputc('{', f);
+}
+
+void json_end(struct json *j)
+{
+	fputs("}\n", j->f);
+}
+
+static void json_string(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s; s++) {
+		unsigned char ch = (unsigned char)*s;
+
+		switch (ch) {
+		case '"':	fputs("\\\"", f); break;
+		case '\\':	fputs("\\\\", f); break;
+		case '\n':	fputs("\\n", f); break;
+		case '\r':	fputs("\\r", f); break;
+		case '\t':	fputs("\\t", f); break;
+		case '\b':	fputs("\\b", f); break;
+		case '\f':	fputs("\\f", f); break;
+		default:
+			if (ch < 0x20)
+				fprintf(f, "\\u%04x", ch);
+			else
+				fputc(ch, f);
+		}
+	}
+	fputc('"', f);
+}
+
+static void json_key(struct json *j, const char *key)
+{
+	if (!j->first)
+		fputs(", ", j->f);
+	j->first = false;
+	json_string(j->f, key);
+	fputs(": ", j->f);
+}
+
+void json_str(struct json *j, const char *key, const char *val)
+{
+	json_key(j, key);
+	if (val)
+		json_string(j->f, val);
+	else
+		fputs("null", j->f);
+}
+
+void json_uint(struct json *j, const char *key, uint64_t val)
+{
+	json_key(j, key);
+	fprintf(j->f, "%" PRIu64, val);
+}
+
+void json_hex(struct json *j, const char *key, uint64_t val)
+{
+	char hex[KVMLSTAR_HEX_LEN];
+
+	json_str(j, key, kvmlstar_hex(val, hex));
+}
+
+void json_bool(struct json *j, const char *key, bool val)
+{
+	json_key(j, key);
+	fputs(val ? "true" : "false", j->f);
+}
+
+/* The record fields, in the order of the interface contract's table. */
+void json_record(struct json *j, const struct kvmlstar_record *r)
+{
+	json_uint(j, "vm", r->vm);
+	json_uint(j, "pid", r->pid);
+	json_uint(j, "vcpu", r->vcpu);
+	json_hex(j, "lstar", r->lstar);
+	json_hex(j, "current", r->current);
+	json_uint(j, "epoch", r->epoch);
+	json_uint(j, "writes", r->writes);
+	json_bool(j, "changed", r->changed);
+	json_str(j, "source", kvmlstar_source_name(r->source));
+	json_uint(j, "captured_ns", r->captured_ns);
+	json_bool(j, "gone", r->gone);
+}
+
+void format_age(uint64_t captured_ns, char *buf, size_t len)
+{
+	struct timespec ts;
+	uint64_t now, s;
+
+	clock_gettime(CLOCK_BOOTTIME, &ts);
+	now = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+	if (captured_ns > now) {
+		snprintf(buf, len, "just now");
+		return;
+	}
+	s = (now - captured_ns) / 1000000000u;
+	if (s < 60)
+		snprintf(buf, len, "%.1fs ago", (double)(now - captured_ns) / 1e9);
+	else if (s < 3600)
+		snprintf(buf, len, "%" PRIu64 "m%02" PRIu64 "s ago", s / 60, s % 60);
+	else if (s < 86400)
+		snprintf(buf, len, "%" PRIu64 "h%02" PRIu64 "m ago", s / 3600, s / 60 % 60);
+	else
+		snprintf(buf, len, "%" PRIu64 "d%02" PRIu64 "h ago", s / 86400, s / 3600 % 24);
+}
+
+void print_record_block(const struct kvmlstar_record *r)
+{
+	char lstar[KVMLSTAR_HEX_LEN], cur[KVMLSTAR_HEX_LEN], age[32];
+
+	printf("vm %u  pid %u  vcpu %u  uid %u%s\n", r->vm, r->pid, r->vcpu, r->uid,
+	       r->gone ? "  (VMM exited, record kept)" : "");
+	if (r->epoch == 0) {
+		printf("lstar    not captured yet: the guest has not written MSR_LSTAR\n");
+		return;
+	}
+	format_age(r->captured_ns, age, sizeof(age));
+	printf("lstar    %s  first value of epoch %u, seen by %s %s\n",
+	       kvmlstar_hex(r->lstar, lstar), r->epoch, kvmlstar_source_name(r->source), age);
+	printf("current  %s  %u %s this epoch%s\n", kvmlstar_hex(r->current, cur),
+	       r->writes, r->writes == 1 ? "value" : "values",
+	       r->changed ? ": CHANGED after the first write (possible syscall hijack)" : "");
+}
+
+static void print_error(const struct cli *c, const char *class, bool retryable, const char *msg)
+{
+	struct json j;
+
+	if (c->json) {
+		json_begin(&j, stdout);
+		json_str(&j, "error", class);
+		json_bool(&j, "retryable", retryable);
+		json_str(&j, "message", msg);
+		json_end(&j);
+	} else if (c->cmd) {
+		fprintf(stderr, PROG " %s: %s\n", c->cmd->name, msg);
+	} else {
+		fprintf(stderr, PROG ": %s\n", msg);
+	}
+}
+
+int fail(const struct cli *c, const struct kvmlstar_error *err)
+{
+	print_error(c, kvmlstar_err_class(err->code), kvmlstar_err_retryable(err->code), err->msg);
+	return kvmlstar_err_exit_status(err->code);
+}
+
+int set_error(struct kvmlstar_error *err, enum kvmlstar_err code, const char *fmt, ...)
+{
+	va_list ap;
+
+	err->code = code;
+	err->sys_errno = 0;
+	va_start(ap, fmt);
+	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	va_end(ap);
+	return code;
+}
+
+int usage_fail(const struct cli *c, const char *fmt, ...)
+{
+	char msg[512], full[600];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (c->cmd)
+		snprintf(full, sizeof(full), "%s (see '" PROG " %s --help')", msg, c->cmd->name);
+	else
+		snprintf(full, sizeof(full), "%s (see '" PROG " --help')", msg);
+	print_error(c, kvmlstar_err_class(KVMLSTAR_E_BAD_INPUT), false, full);
+	return EXIT_USAGE;
+}

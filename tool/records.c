@@ -1,0 +1,500 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kvm-lstar: the commands that read or change the module's records:
+ * status, list, get, wait, watch, clear.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli.h"
+
+static int open_nl(const struct cli *c, struct kvmlstar_nl **nl)
+{
+	struct kvmlstar_error err;
+
+	if (kvmlstar_nl_open(nl, &err))
+		return fail(c, &err);
+	return 0;
+}
+
+static struct kvmlstar_filter filter_of(const struct cli *c)
+{
+	return (struct kvmlstar_filter){ .pid = c->pid, .vm = c->vm };
+}
+
+/* ------------------------------------------------------------------ */
+/* status                                                              */
+/* ------------------------------------------------------------------ */
+
+static void print_status(const struct cli *c, const struct kvmlstar_status *st)
+{
+	struct json j;
+
+	if (c->json) {
+		json_begin(&j, stdout);
+		json_str(&j, "version", st->version);
+		json_str(&j, "intercept", kvmlstar_path_state_name(st->intercept));
+		json_str(&j, "svm", kvmlstar_path_state_name(st->svm));
+		json_str(&j, "reason", st->reason);
+		json_uint(&j, "records", st->records);
+		json_uint(&j, "capacity", st->capacity);
+		json_uint(&j, "vms", st->vms);
+		json_uint(&j, "evictions", st->evictions);
+		json_uint(&j, "alloc_fails", st->alloc_fails);
+		json_uint(&j, "refused", st->refused);
+		json_uint(&j, "events_lost", st->events_lost);
+		json_end(&j);
+		return;
+	}
+	printf("kvm_lstar %s\n", st->version);
+	printf("intercept  %s\n", kvmlstar_path_state_name(st->intercept));
+	printf("svm        %s\n", kvmlstar_path_state_name(st->svm));
+	if (st->reason[0])
+		printf("reason     %s\n", st->reason);
+	printf("records    %u of %u, in %u %s\n", st->records, st->capacity, st->vms,
+	       st->vms == 1 ? "VM" : "VMs");
+	printf("counters   evictions %" PRIu64 ", alloc_fails %" PRIu64 ", refused %" PRIu64
+	       ", events_lost %" PRIu64 "\n",
+	       st->evictions, st->alloc_fails, st->refused, st->events_lost);
+}
+
+int cmd_status(struct cli *c)
+{
+	struct kvmlstar_status st;
+	struct kvmlstar_error err;
+	struct kvmlstar_nl *nl;
+	int rc = open_nl(c, &nl);
+
+	if (rc)
+		return rc;
+	rc = kvmlstar_nl_status(nl, &st, &err);
+	kvmlstar_nl_close(nl);
+	if (rc)
+		return fail(c, &err);
+	print_status(c, &st);
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* list                                                                */
+/* ------------------------------------------------------------------ */
+
+enum { COL_VM, COL_PID, COL_VCPU, COL_LSTAR, COL_EPOCH, COL_WRITES, COL_CHANGED,
+       COL_SOURCE, COL_CAPTURED, COL_GONE, NR_COLS };
+
+static const char *const col_names[NR_COLS] = {
+	"VM", "PID", "VCPU", "LSTAR", "EPOCH", "WRITES", "CHANGED", "SOURCE",
+	"CAPTURED", "GONE",
+};
+
+typedef char row_t[NR_COLS][24];
+
+static void format_row(const struct kvmlstar_record *r, row_t row)
+{
+	bool captured = r->epoch >= 1;
+
+	snprintf(row[COL_VM], sizeof(row[0]), "%u", r->vm);
+	snprintf(row[COL_PID], sizeof(row[0]), "%u", r->pid);
+	snprintf(row[COL_VCPU], sizeof(row[0]), "%u", r->vcpu);
+	if (captured)
+		kvmlstar_hex(r->lstar, row[COL_LSTAR]);
+	else
+		snprintf(row[COL_LSTAR], sizeof(row[0]), "-");
+	snprintf(row[COL_EPOCH], sizeof(row[0]), "%u", r->epoch);
+	snprintf(row[COL_WRITES], sizeof(row[0]), "%u", r->writes);
+	snprintf(row[COL_CHANGED], sizeof(row[0]), "%s", r->changed ? "yes" : "no");
+	snprintf(row[COL_SOURCE], sizeof(row[0]), "%s", kvmlstar_source_name(r->source));
+	if (captured)
+		format_age(r->captured_ns, row[COL_CAPTURED], sizeof(row[0]));
+	else
+		snprintf(row[COL_CAPTURED], sizeof(row[0]), "-");
+	snprintf(row[COL_GONE], sizeof(row[0]), "%s", r->gone ? "yes" : "no");
+}
+
+static void print_row(const char *const cells[NR_COLS], const size_t width[NR_COLS])
+{
+	int i;
+
+	for (i = 0; i < NR_COLS - 1; i++)
+		printf("%-*s  ", (int)width[i], cells[i]);
+	printf("%s\n", cells[NR_COLS - 1]);
+}
+
+static void print_table(const struct kvmlstar_record *recs, size_t n)
+{
+	size_t width[NR_COLS], i;
+	const char *cells[NR_COLS];
+	row_t *rows = calloc(n ? n : 1, sizeof(*rows));
+	int k;
+
+	if (!rows) {
+		fprintf(stderr, PROG " list: out of memory for %zu rows\n", n);
+		return;
+	}
+	for (k = 0; k < NR_COLS; k++)
+		width[k] = strlen(col_names[k]);
+	for (i = 0; i < n; i++) {
+		format_row(&recs[i], rows[i]);
+		for (k = 0; k < NR_COLS; k++)
+			if (strlen(rows[i][k]) > width[k])
+				width[k] = strlen(rows[i][k]);
+	}
+	print_row(col_names, width);
+	for (i = 0; i < n; i++) {
+		for (k = 0; k < NR_COLS; k++)
+			cells[k] = rows[i][k];
+		print_row(cells, width);
+	}
+	free(rows);
+}
+
+static int by_vm_vcpu(const void *a, const void *b)
+{
+	const struct kvmlstar_record *x = a, *y = b;
+
+	if (x->vm != y->vm)
+		return x->vm < y->vm ? -1 : 1;
+	return x->vcpu < y->vcpu ? -1 : x->vcpu > y->vcpu;
+}
+
+int cmd_list(struct cli *c)
+{
+	struct kvmlstar_filter f = filter_of(c);
+	struct kvmlstar_record *recs;
+	struct kvmlstar_error err;
+	struct kvmlstar_nl *nl;
+	struct json j;
+	size_t n, i;
+	int rc = open_nl(c, &nl);
+
+	if (rc)
+		return rc;
+	rc = kvmlstar_nl_list(nl, &f, &recs, &n, &err);
+	kvmlstar_nl_close(nl);
+	if (rc)
+		return fail(c, &err);
+	if (n)
+		qsort(recs, n, sizeof(*recs), by_vm_vcpu);
+	if (c->json) {
+		for (i = 0; i < n; i++) {
+			json_begin(&j, stdout);
+			json_record(&j, &recs[i]);
+			json_end(&j);
+		}
+	} else if (n) {
+		print_table(recs, n);
+	} else {
+		printf("no records\n");
+	}
+	free(recs);
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* get, wait: one record                                               */
+/* ------------------------------------------------------------------ */
+
+struct newest {
+	uint32_t vcpu;
+	struct kvmlstar_record rec;
+	bool found;
+};
+
+static int keep_newest(const struct kvmlstar_record *r, void *arg)
+{
+	struct newest *nw = arg;
+
+	if (r->vcpu == nw->vcpu && (!nw->found || r->vm > nw->rec.vm)) {
+		nw->rec = *r;
+		nw->found = true;
+	}
+	return 0;
+}
+
+/* The record of --vcpu in the newest VM of --pid, captured or not. */
+static int get_by_pid(const struct cli *c, struct kvmlstar_nl *nl,
+		      struct kvmlstar_record *rec, struct kvmlstar_error *err)
+{
+	struct kvmlstar_filter f = { .pid = c->pid };
+	struct newest nw = { .vcpu = c->vcpu };
+	int rc = kvmlstar_nl_dump(nl, &f, keep_newest, &nw, err);
+
+	if (rc)
+		return rc;
+	if (!nw.found)
+		return set_error(err, KVMLSTAR_E_NOT_FOUND,
+			"no record for pid %u vCPU %u: that process has no VM whose vCPU %u "
+			"has run, or its VMs belong to another user (only CAP_NET_ADMIN sees "
+			"every VM)", c->pid, c->vcpu, c->vcpu);
+	*rec = nw.rec;
+	return KVMLSTAR_OK;
+}
+
+/*
+ * The record that --pid/--vm and --vcpu name.  With @wait, wait up to
+ * @timeout_ms (negative: no limit) for it to be captured; without, take
+ * it as it is.
+ */
+int find_record(struct cli *c, struct kvmlstar_nl *nl, bool wait, int timeout_ms,
+		struct kvmlstar_record *rec, struct kvmlstar_error *err)
+{
+	struct kvmlstar_filter f = filter_of(c);
+
+	if (wait)
+		return kvmlstar_wait(nl, &f, c->vcpu, timeout_ms, rec, err);
+	if (c->vm)
+		return kvmlstar_nl_get(nl, c->vm, c->vcpu, rec, err);
+	return get_by_pid(c, nl, rec, err);
+}
+
+/* Only whether a process has more than one VM matters. */
+struct vm_count {
+	uint32_t first;
+	bool any, several;
+};
+
+static int count_vms(const struct kvmlstar_record *r, void *arg)
+{
+	struct vm_count *vc = arg;
+
+	if (!vc->any) {
+		vc->first = r->vm;
+		vc->any = true;
+	} else if (r->vm != vc->first) {
+		vc->several = true;
+	}
+	return vc->several;
+}
+
+/* With --pid, say when the process has several VMs and which one is used. */
+void note_pid_choice(const struct cli *c, struct kvmlstar_nl *nl,
+		     const struct kvmlstar_record *rec, const char *how)
+{
+	struct kvmlstar_filter f = { .pid = c->pid };
+	struct vm_count vc = { .any = false };
+
+	if (!c->pid || c->json || kvmlstar_nl_dump(nl, &f, count_vms, &vc, NULL))
+		return;
+	if (vc.several)
+		printf("note: pid %u has several VMs; using VM %u, the newest %s\n",
+		       c->pid, rec->vm, how);
+}
+
+static int show_one(struct cli *c, bool wait)
+{
+	struct kvmlstar_record rec;
+	struct kvmlstar_error err;
+	struct kvmlstar_nl *nl;
+	struct json j;
+	int rc = open_nl(c, &nl);
+
+	if (rc)
+		return rc;
+	rc = find_record(c, nl, wait, c->timeout_ms, &rec, &err);
+	if (rc) {
+		kvmlstar_nl_close(nl);
+		return fail(c, &err);
+	}
+	note_pid_choice(c, nl, &rec, wait ? "with a capture" : "with that vCPU");
+	kvmlstar_nl_close(nl);
+	if (c->json) {
+		json_begin(&j, stdout);
+		json_record(&j, &rec);
+		json_end(&j);
+	} else {
+		print_record_block(&rec);
+	}
+	return 0;
+}
+
+int cmd_get(struct cli *c)
+{
+	return show_one(c, false);
+}
+
+int cmd_wait(struct cli *c)
+{
+	return show_one(c, true);
+}
+
+/* ------------------------------------------------------------------ */
+/* watch                                                               */
+/* ------------------------------------------------------------------ */
+
+static volatile sig_atomic_t stop_requested;
+
+static void on_stop_signal(int sig)
+{
+	(void)sig;
+	stop_requested = 1;
+}
+
+/*
+ * Ctrl-C and SIGTERM end a watch cleanly: the handler interrupts the wait
+ * (no SA_RESTART).  SA_RESETHAND makes a second Ctrl-C kill the process,
+ * should the first land just before the wait began.
+ */
+static void catch_stop_signals(void)
+{
+	struct sigaction sa = { .sa_handler = on_stop_signal, .sa_flags = SA_RESETHAND };
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Milliseconds left until @deadline (-1: none), as a library timeout. */
+static int remaining_ms(int64_t deadline)
+{
+	int64_t left;
+
+	if (deadline < 0)
+		return -1;
+	left = deadline - now_ms();
+	return left > 0 ? (int)left : 0;
+}
+
+static void print_event(const struct cli *c, const struct kvmlstar_record *ev)
+{
+	char lstar[KVMLSTAR_HEX_LEN], cur[KVMLSTAR_HEX_LEN];
+	struct json j;
+
+	if (c->json) {
+		json_begin(&j, stdout);
+		json_str(&j, "event", kvmlstar_event_name(ev->event));
+		json_record(&j, ev);
+		json_end(&j);
+		return;
+	}
+	printf("%-7s  vm %u  pid %u  vcpu %u  lstar %s  current %s  epoch %u  writes %u  "
+	       "source %s%s%s\n",
+	       kvmlstar_event_name(ev->event), ev->vm, ev->pid, ev->vcpu,
+	       kvmlstar_hex(ev->lstar, lstar), kvmlstar_hex(ev->current, cur), ev->epoch,
+	       ev->writes, kvmlstar_source_name(ev->source),
+	       ev->changed ? "  CHANGED" : "", ev->gone ? "  gone" : "");
+}
+
+static int subscribe(const struct cli *c, struct kvmlstar_nl *nl)
+{
+	struct kvmlstar_error err;
+	int rc = kvmlstar_nl_subscribe(nl, &err);
+
+	if (rc == KVMLSTAR_E_PERMISSION)
+		snprintf(err.msg, sizeof(err.msg),
+			 "watch needs CAP_NET_ADMIN: the kernel lets only it listen to "
+			 "kvm_lstar events, which carry every VM's records; run it as root, "
+			 "or use '" PROG " wait' or '" PROG " list', which work for your own VMs");
+	return rc ? fail(c, &err) : 0;
+}
+
+static bool event_wanted(const struct cli *c, const struct kvmlstar_record *ev)
+{
+	return (!c->pid || ev->pid == c->pid) && (!c->vm || ev->vm == c->vm);
+}
+
+/*
+ * Failures a watch goes on after: lost events (say so; the next ones still
+ * come) and a signal that was not a stop request.
+ */
+static bool survivable(const struct kvmlstar_error *err)
+{
+	if (err->code != KVMLSTAR_E_IO)
+		return false;
+	if (err->sys_errno == ENOBUFS)
+		fprintf(stderr, PROG " watch: %s\n", err->msg);
+	return err->sys_errno == ENOBUFS || err->sys_errno == EINTR;
+}
+
+/* The timeout ran out: fine unless --count events were asked for. */
+static int watch_timed_out(const struct cli *c, uint32_t seen)
+{
+	struct kvmlstar_error err;
+
+	if (!c->count)
+		return 0;
+	set_error(&err, KVMLSTAR_E_TIMEOUT,
+		  "the timeout ended the watch after %u of the %u events asked for",
+		  seen, c->count);
+	return fail(c, &err);
+}
+
+/* Print events until a stop; returns the exit status. */
+static int watch_loop(const struct cli *c, struct kvmlstar_nl *nl)
+{
+	int64_t deadline = c->timeout_ms < 0 ? -1 : now_ms() + c->timeout_ms;
+	struct kvmlstar_record ev;
+	struct kvmlstar_error err;
+	uint32_t seen = 0;
+	int rc;
+
+	while (!c->count || seen < c->count) {
+		rc = kvmlstar_nl_next_event(nl, remaining_ms(deadline), &ev, &err);
+		if (stop_requested)
+			return 0;
+		if (rc == KVMLSTAR_E_TIMEOUT)
+			return watch_timed_out(c, seen);
+		if (rc && !survivable(&err))
+			return fail(c, &err);
+		if (!rc && event_wanted(c, &ev)) {
+			print_event(c, &ev);
+			seen++;
+		}
+	}
+	return 0;
+}
+
+int cmd_watch(struct cli *c)
+{
+	struct kvmlstar_nl *nl;
+	int rc;
+
+	catch_stop_signals();
+	/* Each event should reach a pipe reader as it happens. */
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	rc = open_nl(c, &nl);
+	if (rc)
+		return rc;
+	rc = subscribe(c, nl);
+	if (!rc)
+		rc = watch_loop(c, nl);
+	kvmlstar_nl_close(nl);
+	return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* clear                                                               */
+/* ------------------------------------------------------------------ */
+
+int cmd_clear(struct cli *c)
+{
+	struct kvmlstar_filter f = filter_of(c);
+	struct kvmlstar_error err;
+	struct kvmlstar_nl *nl;
+	int rc = open_nl(c, &nl);
+
+	if (rc)
+		return rc;
+	rc = kvmlstar_nl_clear(nl, &f, &err);
+	kvmlstar_nl_close(nl);
+	if (rc)
+		return fail(c, &err);
+	if (c->pid)
+		printf("cleared the records of pid %u\n", c->pid);
+	else if (c->vm)
+		printf("cleared the records of VM %u\n", c->vm);
+	else
+		printf("cleared all records\n");
+	return 0;
+}
