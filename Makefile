@@ -8,6 +8,8 @@ VERSION := 0.1.0
 O ?= build
 PREFIX ?= /usr/local
 DESTDIR ?=
+# Where `make dkms-install` puts the module sources (DKMS's source tree).
+DKMSDIR ?= /usr/src/kvm-lstar-$(VERSION)
 
 # The kernel to build the module for: the running one when its build tree
 # exists, else the newest Debian headers installed.
@@ -21,7 +23,8 @@ USER_CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O2 -g \
 NL_CFLAGS = $(shell pkg-config --cflags libnl-genl-3.0 2>/dev/null)
 NL_LIBS = $(shell pkg-config --libs libnl-genl-3.0 2>/dev/null)
 
-.PHONY: all module user deps check unit-test vm-test demo bench clean install
+.PHONY: all module user deps check lint unit-test vm-test demo bench clean install
+.PHONY: module-install dkms-install dkms-check
 
 all: module user
 
@@ -38,6 +41,26 @@ module:
 	@cp -p include/uapi/linux/kvm_lstar.h $(MOD_OUT)/include/uapi/linux/
 	$(MAKE) -C $(KDIR) M=$(MOD_OUT) O= W=$(W) KVM_LSTAR_VERSION=$(VERSION) modules
 
+# Into $(DESTDIR)/lib/modules/$(KVER)/extra.  Debian's headers have no
+# System.map, so kbuild skips depmod: run it for a real install.
+module-install: module
+	$(MAKE) -C $(KDIR) M=$(MOD_OUT) O= INSTALL_MOD_PATH=$(DESTDIR) INSTALL_MOD_DIR=extra modules_install
+	$(if $(DESTDIR),,depmod -a $(KVER))
+
+# The module's sources and dkms.conf, with PACKAGE_VERSION set to VERSION,
+# for `dkms install kvm-lstar/$(VERSION)`.  `make dkms-check` builds this
+# tree and the checkout (`dkms add .`) with DKMS, in a throwaway DKMS tree.
+dkms-install:
+	install -d $(DESTDIR)$(DKMSDIR)/kmod $(DESTDIR)$(DKMSDIR)/include/uapi/linux
+	install -m 0644 Kbuild $(DESTDIR)$(DKMSDIR)/
+	install -m 0644 kmod/Kbuild kmod/*.c kmod/*.h $(DESTDIR)$(DKMSDIR)/kmod/
+	install -m 0644 include/uapi/linux/kvm_lstar.h $(DESTDIR)$(DKMSDIR)/include/uapi/linux/
+	sed 's/^PACKAGE_VERSION=.*/PACKAGE_VERSION="$(VERSION)"/' dkms.conf > $(DESTDIR)$(DKMSDIR)/dkms.conf
+	chmod 0644 $(DESTDIR)$(DKMSDIR)/dkms.conf
+
+dkms-check:
+	tests/dkms-check.sh
+
 deps:
 	tests/deps.sh
 
@@ -49,9 +72,17 @@ deps:
 
 user: $(USER_TARGETS)
 
+install: install-lib install-tool module-install
+
 check: deps
+	$(MAKE) lint
 	$(MAKE) unit-test
+	$(MAKE) cli-test
+	$(MAKE) dkms-check
 	$(MAKE) vm-test
+
+lint:
+	tests/lint.sh
 
 vm-test: all
 	tests/vm/suites.sh

@@ -23,9 +23,6 @@
 #include "kvm_lstar.h"
 #include "compat.h"
 
-extern struct tracepoint __tracepoint_kvm_exit;
-extern struct tracepoint __tracepoint_kvm_msr;
-
 /* The head of struct vcpu_svm (arch/x86/kvm/svm/svm.h), 6.1 to 7.2. */
 struct kl_svm_head {
 	struct kvm_vcpu vcpu;

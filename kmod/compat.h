@@ -6,14 +6,27 @@
 #ifndef KVM_LSTAR_COMPAT_H
 #define KVM_LSTAR_COMPAT_H
 
-#include <linux/version.h>
+#include <linux/tracepoint.h>
 #include <net/genetlink.h>
 
-/* 6.2 embedded a struct genl_info in struct genl_dumpit_info. */
-#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 2, 0)
-#define kl_dumpit_attrs(cb)	(genl_dumpit_info(cb)->attrs)
-#else
+/*
+ * KVM exports these tracepoints (EXPORT_TRACEPOINT_SYMBOL_GPL in
+ * arch/x86/kvm/x86.c) but their header, arch/x86/kvm/trace.h, is not
+ * shipped with kernel headers.  The probes' prototypes in capture.c must
+ * match TP_PROTO exactly; they are the same from 6.1 to 7.2.
+ */
+extern struct tracepoint __tracepoint_kvm_exit;
+extern struct tracepoint __tracepoint_kvm_msr;
+
+/*
+ * 6.2 embedded a struct genl_info in struct genl_dumpit_info.  kmod/Kbuild
+ * looks for it in the target kernel's <net/genetlink.h> and defines
+ * KL_DUMPIT_HAS_GENL_INFO.
+ */
+#ifdef KL_DUMPIT_HAS_GENL_INFO
 #define kl_dumpit_attrs(cb)	(genl_dumpit_info(cb)->info.attrs)
+#else
+#define kl_dumpit_attrs(cb)	(genl_dumpit_info(cb)->attrs)
 #endif
 
 /*

@@ -22,8 +22,9 @@ static int kl_set_max_records(const char *val, const struct kernel_param *kp)
 	int err = kstrtouint(val, 0, &n);
 
 	if (err || n < KL_MIN_RECORDS || n > KL_MAX_RECORDS) {
-		pr_err("max_records=%s rejected: give a number from %u to %u\n",
-		       val, KL_MIN_RECORDS, KL_MAX_RECORDS);
+		/* A sysfs write brings its newline: keep the message one line. */
+		pr_err("max_records=%.*s rejected: give a number from %u to %u\n",
+		       (int)strcspn(val, "\n"), val, KL_MIN_RECORDS, KL_MAX_RECORDS);
 		return -EINVAL;
 	}
 	WRITE_ONCE(kl_max_records, n);

@@ -10,7 +10,9 @@ set -euo pipefail
 pkgs=(
 	# build
 	gcc make pkg-config libc6-dev libnl-3-dev libnl-genl-3-dev libelf-dev
-	linux-headers-amd64
+	linux-headers-amd64 dkms
+	# kernel style: scripts/checkpatch.pl comes only with the kernel sources
+	linux-source-6.1
 	# unit tests
 	libcmocka-dev valgrind
 	# the VM bench: QEMU, the initramfs pieces, the kernel image

@@ -25,7 +25,7 @@
 
 #define CMOS_INDEX	0x70
 #define CMOS_DATA	0x71
-#define CMOS_BOOTS	0x5f	/* unused by SeaBIOS and Linux */
+#define CMOS_BOOTS	0x6e	/* QEMU and SeaBIOS leave 0x60..0x7f alone */
 
 static unsigned int cmdline_uint(const char *cmdline, const char *key)
 {

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# tests/lint.sh: kernel style for kmod/ and the uapi header, with the
+# checkpatch.pl of Debian's kernel sources (linux-source-6.1), extracted
+# once into the cache.  Any checkpatch ERROR or WARNING fails.
+set -euo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+cache=${KVM_LSTAR_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kvm-lstar}/checkpatch
+tarball=$(ls -1 /usr/src/linux-source-6.1.tar.* 2>/dev/null | head -n1 || true)
+if [ -z "$tarball" ]; then
+	echo "lint: no /usr/src/linux-source-6.1.tar.*: run 'make deps'" >&2
+	exit 1
+fi
+stamp=$cache/$(basename "$tarball").stamp
+if [ ! -f "$stamp" ]; then
+	echo "lint: extracting checkpatch.pl from $tarball (once)" >&2
+	rm -rf "$cache"
+	mkdir -p "$cache"
+	tar -xf "$tarball" -C "$cache" --strip-components=1 --wildcards \
+		'*/scripts/checkpatch.pl' '*/scripts/spelling.txt' '*/scripts/const_structs.checkpatch'
+	touch "$stamp"
+fi
+
+pass=0 failed=0
+for f in "$top"/kmod/*.c "$top"/kmod/*.h "$top"/include/uapi/linux/kvm_lstar.h; do
+	if out=$(perl "$cache/scripts/checkpatch.pl" --no-tree --terse --show-types -f "$f" 2>&1) &&
+	   ! grep -Eq ': (ERROR|WARNING):' <<<"$out"; then
+		pass=$((pass + 1))
+	else
+		failed=$((failed + 1))
+		echo "lint: ${f#"$top"/}:" >&2
+		grep -E ': (ERROR|WARNING|CHECK):' <<<"$out" | sed "s|$top/||" >&2 || echo "$out" >&2
+	fi
+done
+# No warnings under W=1 (the Makefile's default for the module).
+if out=$(make -s -C "$top" module W=1 2>&1) && ! grep -q 'warning:' <<<"$out"; then
+	pass=$((pass + 1))
+else
+	failed=$((failed + 1))
+	echo "lint: the module does not build warning-free with W=1:" >&2
+	grep -B2 -A5 -E 'warning:|error:' <<<"$out" >&2 || echo "$out" >&2
+fi
+echo "lint: $pass passed, $failed failed"
+[ "$failed" = 0 ]

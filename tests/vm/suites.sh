@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# tests/vm/suites.sh [SUITE...]: `make vm-test`.  First proves the bench can
+# fail (a failing SCRIPT, a kernel WARNING), then runs every suite in
+# tests/vm/suites/ (or the ones named) in its own bench boot, and sums
+# their "N passed, M failed" lines.
+set -uo pipefail
+top=$(cd "$(dirname "$0")/../.." && pwd)
+run=$top/tests/vm/run
+kernel=${KVM_LSTAR_KERNEL:-6.1}
+pass=0 failed=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+check() {	# check NAME WANT GOT
+	if [ "$2" = "$3" ]; then
+		pass=$((pass + 1))
+	else
+		failed=$((failed + 1))
+		echo "FAIL: $1: expected $2, got $3"
+	fi
+}
+
+echo "== the bench itself"
+printf 'echo hello from the bench\nexit 3\n' >"$tmp/fails.sh"
+out=$("$run" --kernel "$kernel" --timeout 120 "$tmp/fails.sh" 2>/dev/null)
+check "a failing SCRIPT's status comes through" 3 $?
+check "SCRIPT's output is shown" "hello from the bench" "$out"
+printf 'echo "WARNING: CPU: 0 PID: 1 at bench-selftest" >/dev/kmsg\nsleep 1\n' >"$tmp/warns.sh"
+"$run" --kernel "$kernel" --timeout 120 "$tmp/warns.sh" >/dev/null 2>&1
+check "a kernel WARNING fails a passing SCRIPT" 125 $?
+
+suites=("$@")
+[ ${#suites[@]} -gt 0 ] || suites=("$top"/tests/vm/suites/*.sh)
+for s in "${suites[@]}"; do
+	name=$(basename "$s" .sh)
+	echo "== suite $name (kernel $kernel)"
+	start=$(date +%s)
+	"$run" --kernel "$kernel" --timeout 900 "$s" 2>&1 | tee "$tmp/$name.out"
+	rc=${PIPESTATUS[0]}
+	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$tmp/$name.out" | tail -n1)
+	p=$(echo "$line" | cut -d' ' -f1)
+	f=$(echo "$line" | cut -d' ' -f3)
+	pass=$((pass + ${p:-0}))
+	failed=$((failed + ${f:-0}))
+	if [ "$rc" != 0 ] && [ "${f:-0}" = 0 ]; then
+		failed=$((failed + 1))
+		echo "FAIL: suite $name: bench exit $rc"
+	fi
+	echo "== suite $name: exit $rc in $(( $(date +%s) - start ))s"
+done
+echo "vm: $pass passed, $failed failed"
+[ "$failed" = 0 ]
