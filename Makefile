@@ -41,8 +41,9 @@ module:
 	@cp -p include/uapi/linux/kvm_lstar.h $(MOD_OUT)/include/uapi/linux/
 	$(MAKE) -C $(KDIR) M=$(MOD_OUT) O= W=$(W) KVM_LSTAR_VERSION=$(VERSION) modules
 
-# Into $(DESTDIR)/lib/modules/$(KVER)/extra.  Debian's headers have no
-# System.map, so kbuild skips depmod: run it for a real install.
+# Into $(DESTDIR)/lib/modules/$(KVER)/extra/kmod/ (kbuild keeps the kmod/
+# of the top-level Kbuild).  Debian's headers have no System.map, so kbuild
+# skips depmod: run it for a real install.
 module-install: module
 	$(MAKE) -C $(KDIR) M=$(MOD_OUT) O= INSTALL_MOD_PATH=$(DESTDIR) INSTALL_MOD_DIR=extra modules_install
 	$(if $(DESTDIR),,depmod -a $(KVER))
@@ -83,6 +84,12 @@ check: deps
 
 lint:
 	tests/lint.sh
+
+# A real QEMU boots a real Debian guest with KASLR inside the bench; the
+# tool derives its offset from the host side and the guest confirms.
+demo: deps
+	$(MAKE) all
+	tests/vm/run --timeout 300 tests/vm/demo.sh
 
 vm-test: all
 	tests/vm/suites.sh

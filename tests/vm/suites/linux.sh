@@ -1,0 +1,76 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# tests/vm/suites/linux.sh: the end-to-end proof.  A real QEMU boots a real
+# Debian kernel with KASLR as a nested KVM guest; kvm-lstar kaslr, from the
+# module's record and the guest kernel's link-time map, must equal the
+# offset the guest itself reports (its own /proc/kallsyms), on every vCPU.
+set -u
+t=/tmp/linux
+mkdir -p $t
+. /bench/lib.sh
+map=/usr/share/kvm-lstar/guest.map
+link=0x$(awk '$3 == "entry_SYSCALL_64" { print $1 }' $map)
+
+# hexsub A B: A - B as 0x hex.
+hexsub() { printf '0x%x' $(($1 - $2)); }
+
+# boot_fields LINE: sets entry and qpid from a GUEST-BOOT line.
+boot_fields() {
+	entry=$(echo "$1" | sed -n 's/.*entry_SYSCALL_64=\(0x[0-9a-f]*\).*/\1/p')
+	qpid=$(echo "$1" | sed -n 's/.* pid=\([0-9]*\).*/\1/p')
+}
+
+# check_kaslr NAME WANT-OFFSET VCPU...: kvm-lstar kaslr for each vCPU.
+check_kaslr() {
+	name=$1 want=$2
+	shift 2
+	for v in "$@"; do
+		run kvm-lstar kaslr --pid "$qpid" --vcpu "$v" --system-map $map --json
+		check_rc "$name vcpu $v kaslr" 0
+		same "$name vcpu $v offset" "$want" "$(echo "$out" | jq -r .offset)"
+	done
+}
+
+echo "== five KASLR boots, 2 vCPUs each"
+for n in 1 2 3 4 5; do
+	run guest-linux --smp 2
+	check_rc "boot $n" 0
+	boot_fields "$(echo "$out" | grep '^GUEST-BOOT')"
+	echo "  boot $n: guest entry_SYSCALL_64 $entry, offset $(hexsub $entry $link)"
+	check_kaslr "boot $n" "$(hexsub "$entry" "$link")" 0 1
+done
+
+echo "== nokaslr gives offset 0"
+run guest-linux --smp 2 --nokaslr
+check_rc "nokaslr boot" 0
+boot_fields "$(echo "$out" | grep '^GUEST-BOOT')"
+same "nokaslr entry is the link address" "$link" "$entry"
+check_kaslr "nokaslr" 0x0 0 1
+
+echo "== a guest reboot: epoch 2, the second boot's offset"
+run guest-linux --smp 2 --reboots 1
+check_rc "reboot boot" 0
+boot_fields "$(echo "$out" | grep '^GUEST-BOOT n=2')"
+same "epoch after reboot" 2 "$(kvm-lstar get --pid $qpid --json | jq -r .epoch)"
+check_kaslr "second boot" "$(hexsub "$entry" "$link")" 0 1
+
+echo "== wait, started before the guest boots"
+guest-linux --smp 2 --hold 3 >$t/g.out 2>&1 &
+gbg=$!
+qpid=
+i=0
+while [ -z "$qpid" ] && [ $i -lt 100 ]; do
+	qpid=$(pidof qemu-system-x86_64)
+	[ -n "$qpid" ] || sleep 0.05
+	i=$((i + 1))
+done
+run kvm-lstar wait --pid "$qpid" --timeout 60 --json
+check_rc "wait" 0
+waited=$(echo "$out" | jq -r .lstar)
+early=$(grep -c GUEST-BOOT $t/g.out)
+same "wait returned before the guest's init printed" 0 "$early"
+wait $gbg
+boot_fields "$(grep '^GUEST-BOOT' $t/g.out)"
+same "wait's value is the guest's entry_SYSCALL_64" "$entry" "$waited"
+finish
