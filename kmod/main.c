@@ -83,4 +83,3 @@ module_exit(kl_exit);
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("Capture KVM guests' MSR_LSTAR writes (guest KASLR offset) and serve them over generic netlink");
 MODULE_VERSION(KVM_LSTAR_VERSION);
-MODULE_SOFTDEP("pre: kvm");

@@ -43,8 +43,10 @@ copy_elf() {
 	done
 }
 
-# kmod provides modprobe/rmmod/insmod/lsmod/depmod.
-copy_elf /bin/kmod /usr/bin/jq
+# kmod provides modprobe/rmmod/insmod/lsmod/depmod.  SCRIPT runs under bash:
+# busybox's shell would run its own modprobe applet ahead of PATH, and that
+# one's 'modprobe -r kvm_lstar' fails trying to unload kvm too.
+copy_elf /bin/kmod /usr/bin/jq /bin/bash
 for t in modprobe rmmod insmod lsmod depmod modinfo; do
 	ln -sf /bin/kmod "$s/sbin/$t"
 done

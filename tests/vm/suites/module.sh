@@ -165,6 +165,11 @@ wait $gbg
 same "VM survives the unload" 0 $?
 run timeout 30 modprobe kvm_lstar
 check_rc "modprobe again" 0
+run modprobe -r kvm_lstar
+check_rc "modprobe -r" 0
+same "modprobe -r unloaded it" "" "$(grep '^kvm_lstar ' /proc/modules)"
+run modprobe kvm_lstar
+check_rc "modprobe after modprobe -r" 0
 
 echo "== a new VM never inherits an old record"
 for n in 1 2 3; do
@@ -208,6 +213,13 @@ rec=$(echo "$out" | jq -r .records)
 [ "$rec" -le 16 ] && ok || bad "records $rec above max_records 16"
 [ "$(echo "$out" | jq -r .evictions)" -gt 0 ] && ok || bad "no evictions counted: $out"
 echo "$before" >/sys/module/kvm_lstar/parameters/max_records
+
+echo "== libkvmlstar's KVM_GET_MSRS reader on a real KVM vCPU"
+run msrread 0xffffffff81e00080
+check_rc "msrread" 0
+same "msrread value" "lstar 0xffffffff81e00080" "$out"
+as_user "msrread 0xffffffff82000080"
+check_rc "msrread as uid 1000" 0
 
 echo "== clear"
 run kvm-lstar clear
