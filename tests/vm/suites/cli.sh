@@ -178,22 +178,16 @@ expect "watch --timeout without --count" 0 kvm-lstar watch --vm 99999 --timeout 
 expect "watch --timeout before --count" 3 kvm-lstar watch --vm 99999 --count 1 --timeout 0.5 --json
 has "watch timeout: class" '^\{"error": "timeout", "retryable": true' "$out"
 
-kvm-lstar watch >$t/w 2>&1 &
-w=$!
-sleep 1
-kill -INT $w
-wait $w
-rc=$?
-out=$(cat $t/w)
-check_rc "watch ends on SIGINT" 0
-kvm-lstar watch >$t/w 2>&1 &
-w=$!
-sleep 1
-kill -TERM $w
-wait $w
-rc=$?
-out=$(cat $t/w)
-check_rc "watch ends on SIGTERM" 0
+for sig in INT TERM; do
+	kvm-lstar watch >$t/w 2>&1 &
+	w=$!
+	sleep 1
+	kill -$sig $w
+	wait $w
+	rc=$?
+	out=$(cat $t/w)
+	check_rc "watch ends on SIG$sig" 0
+done
 
 if [ "$intercept_active" = yes ]; then
 	sh -c "sleep 2; exec lstar-guest --fep --lstar $v0" >$t/g7 2>&1 &
