@@ -188,7 +188,9 @@ KVMLSTAR_API int kvmlstar_nl_get(struct kvmlstar_nl *nl, uint32_t vm, uint32_t v
  * @err: error details, or NULL.
  *
  * Each record is a consistent snapshot; records that change while a long
- * dump runs are reported as they were when their part was read.
+ * dump runs are reported as they were when their part was read.  A dump
+ * the kernel flags as overlapping such changes (NLM_F_DUMP_INTR) is not an
+ * error: no record that lived through it is skipped or repeated.
  *
  * Return: KVMLSTAR_OK (also when @fn stopped the dump, or when nothing
  * matched) or a run-time error code.
