@@ -163,6 +163,16 @@ static int open_vmlinux(struct kvmlstar_syms *s, const char *path,
 
 	if (elf_getshdrnum(s->elf, &s->nscn) != 0)
 		return elf_corrupt(err, path, "section headers");
+	/*
+	 * libelf reports no sections, without an error, when the section
+	 * header table does not fit in the file.  The linker puts it last,
+	 * so that is what a cut-off vmlinux looks like: not a stripped one.
+	 */
+	if (s->nscn == 0 && eh->e_shoff != 0)
+		return kvmlstar__fail(err, KVMLSTAR_E_BAD_INPUT, 0,
+			"%s: the ELF section headers (%u at offset 0x%" PRIx64 ") are "
+			"not in the file: the file is truncated or corrupt",
+			path, (unsigned)eh->e_shnum, (uint64_t)eh->e_shoff);
 	s->exec_scn = calloc(s->nscn ? s->nscn : 1, 1);
 	if (!s->exec_scn)
 		return kvmlstar__fail(err, KVMLSTAR_E_NOMEM, ENOMEM, "%s: out of memory", path);

@@ -317,6 +317,41 @@ static void vmlinux_truncated_messages(void **state)
 	assert_contains(err.msg, "truncated");
 }
 
+/*
+ * A linked vmlinux has its section headers last, so a cut-off copy loses
+ * them first; libelf then sees no sections at all.  That is a truncated
+ * file, and must not be called a stripped one (whose fix is another file).
+ */
+static void vmlinux_truncated_linker_layout(void **state)
+{
+	struct kvmlstar_error err;
+	struct elfgen g = kernel;
+	const char *full;
+	struct stat st;
+	size_t len;
+
+	(void)state;
+	g.shdrs_last = 1;
+	full = elfgen_write("vmlinux-ld-layout", &g);
+	kvmlstar_syms_close(open_expect(full, KVMLSTAR_SYMFMT_VMLINUX, KVMLSTAR_OK, &err));
+	assert_int_equal(stat(full, &st), 0);
+	for (len = 1; len < (size_t)st.st_size; len++) {
+		const char *p = unit_truncate_copy(full, "vmlinux-ld-cut", len);
+		struct kvmlstar_syms *s = NULL;
+		int r = kvmlstar_syms_open(p, KVMLSTAR_SYMFMT_VMLINUX, &s, &err);
+
+		if (r != KVMLSTAR_E_BAD_INPUT || strstr(err.msg, "stripped") ||
+		    (len >= sizeof(Elf64_Ehdr) && !strstr(err.msg, "truncated")))
+			fail_msg("cut to %zu of %lld bytes: got %s: %s", len,
+				 (long long)st.st_size, kvmlstar_err_class(r),
+				 r ? err.msg : "(success)");
+		assert_null(s);
+	}
+	open_expect(unit_truncate_copy(full, "vmlinux-ld-cut", (size_t)st.st_size - 1),
+		    KVMLSTAR_SYMFMT_AUTO, KVMLSTAR_E_BAD_INPUT, &err);
+	assert_contains(err.msg, "section headers");
+}
+
 static void vmlinux_many_symbols(void **state)
 {
 	struct kvmlstar_error err;
@@ -477,6 +512,113 @@ static void elf_as_map(void **state)
 		    KVMLSTAR_E_BAD_INPUT, &err);
 	assert_contains(err.msg, "ELF");
 	assert_contains(err.msg, "--vmlinux");
+}
+
+/* ------------------------------------------------------------------ */
+/* real bad inputs from Debian's kernel package                        */
+/* ------------------------------------------------------------------ */
+
+/*
+ * `make unit-test` puts them in $KVMLSTAR_UNIT_DEBIAN_KERNEL with
+ * tests/unit/debian-kernel.sh, fetching the bench's kernel image when it is
+ * not cached yet.  Returns the path of @name there, or NULL (after saying
+ * why) when it is not available.
+ */
+static char *debian_file(const char *name)
+{
+	const char *dir = getenv("KVMLSTAR_UNIT_DEBIAN_KERNEL");
+	char *p;
+
+	if (!dir || !*dir) {
+		print_message("  skipped: KVMLSTAR_UNIT_DEBIAN_KERNEL is not set; "
+			      "`make unit-test` sets it (tests/unit/debian-kernel.sh)\n");
+		return NULL;
+	}
+	if (asprintf(&p, "%s/%s", dir, name) < 0)
+		fail_msg("asprintf: out of memory");
+	if (access(p, R_OK) != 0) {
+		print_message("  skipped: no %s: Debian's kernel image is not cached and "
+			      "could not be fetched (see tests/unit/debian-kernel.sh)\n", p);
+		free(p);
+		return NULL;
+	}
+	return p;
+}
+
+static void expect_stripped_msg(const struct kvmlstar_error *err)
+{
+	assert_int_equal(err->sys_errno, 0);
+	assert_string_equal(kvmlstar_err_class(err->code), "bad_input");
+	assert_int_equal(kvmlstar_err_exit_status(err->code), 1);
+	assert_contains(err->msg, ".symtab");
+	assert_contains(err->msg, "stripped");
+	/* The fix: the -dbg package's vmlinux, or a System.map. */
+	assert_contains(err->msg, "linux-image-<ver>-dbg");
+	assert_contains(err->msg, "/usr/lib/debug/boot/vmlinux-<ver>");
+	assert_contains(err->msg, "--system-map");
+}
+
+/* The ELF inside the bzImage /boot/vmlinuz-<ver>: a kernel without .symtab. */
+static void debian_bzimage_vmlinux(void **state)
+{
+	struct kvmlstar_error err;
+	char *path = debian_file("vmlinux");
+	unsigned char hdr[sizeof(Elf64_Ehdr)];
+	const Elf64_Ehdr *eh = (const Elf64_Ehdr *)hdr;
+	struct stat st;
+	FILE *f;
+
+	(void)state;
+	if (!path)
+		skip();
+	/* It is what it must be: a big x86_64 ELF64 kernel image. */
+	f = fopen(path, "rb");
+	assert_non_null(f);
+	assert_int_equal(fread(hdr, 1, sizeof(hdr), f), sizeof(hdr));
+	fclose(f);
+	assert_memory_equal(hdr, ELFMAG, SELFMAG);
+	assert_int_equal(hdr[EI_CLASS], ELFCLASS64);
+	assert_int_equal(eh->e_machine, EM_X86_64);
+	assert_int_equal(stat(path, &st), 0);
+	assert_true(st.st_size > 8 * 1024 * 1024);
+
+	open_expect(path, KVMLSTAR_SYMFMT_VMLINUX, KVMLSTAR_E_BAD_INPUT, &err);
+	expect_stripped_msg(&err);
+	assert_contains(err.msg, "bzImage");
+	open_expect(path, KVMLSTAR_SYMFMT_AUTO, KVMLSTAR_E_BAD_INPUT, &err);
+	expect_stripped_msg(&err);
+	/* As a System.map: it is ELF, so --vmlinux is the advice. */
+	open_expect(path, KVMLSTAR_SYMFMT_MAP, KVMLSTAR_E_BAD_INPUT, &err);
+	assert_contains(err.msg, "--vmlinux");
+
+	/* Cut in half, as an interrupted copy: truncated, not stripped. */
+	open_expect(unit_truncate_copy(path, "vmlinux-bzimage-half", (size_t)st.st_size / 2),
+		    KVMLSTAR_SYMFMT_VMLINUX, KVMLSTAR_E_BAD_INPUT, &err);
+	assert_contains(err.msg, "truncated");
+	assert_null(strstr(err.msg, "stripped"));
+	free(path);
+}
+
+/* The package's /boot/System.map-<ver>: one line pointing at the -dbg package. */
+static void debian_placeholder_system_map(void **state)
+{
+	struct kvmlstar_error err;
+	char *path = debian_file("System.map");
+	size_t i;
+
+	(void)state;
+	if (!path)
+		skip();
+	for (i = 0; i < 3; i++) {
+		if (all_fmts[i] == KVMLSTAR_SYMFMT_VMLINUX)
+			continue;
+		open_expect(path, all_fmts[i], KVMLSTAR_E_BAD_INPUT, &err);
+		assert_string_equal(kvmlstar_err_class(err.code), "bad_input");
+		assert_contains(err.msg, "placeholder");
+		assert_contains(err.msg, "linux-image-<ver>-dbg");
+		assert_contains(err.msg, "/usr/lib/debug/boot/vmlinux-<ver>");
+	}
+	free(path);
 }
 
 /* ------------------------------------------------------------------ */
@@ -789,6 +931,7 @@ int main(void)
 		cmocka_unit_test(vmlinux_unterminated_name),
 		cmocka_unit_test(vmlinux_every_truncation),
 		cmocka_unit_test(vmlinux_truncated_messages),
+		cmocka_unit_test(vmlinux_truncated_linker_layout),
 		cmocka_unit_test(vmlinux_many_symbols),
 		cmocka_unit_test(empty_file),
 		cmocka_unit_test(directory),
@@ -797,6 +940,8 @@ int main(void)
 		cmocka_unit_test(bad_arguments),
 		cmocka_unit_test(text_as_vmlinux),
 		cmocka_unit_test(elf_as_map),
+		cmocka_unit_test(debian_bzimage_vmlinux),
+		cmocka_unit_test(debian_placeholder_system_map),
 		cmocka_unit_test(map_basic),
 		cmocka_unit_test(map_short_files),
 		cmocka_unit_test(map_garbage),

@@ -64,6 +64,7 @@ struct elfgen {
 	unsigned machine;	/* EM_X86_64 when 0 */
 	int no_symtab;		/* stripped: no .symtab/.strtab */
 	int bad_strtab_link;	/* .symtab's sh_link names .text */
+	int shdrs_last;		/* section headers at the end, as ld lays out */
 	/*
 	 * A last global text symbol whose name ends .strtab without its NUL
 	 * (a corrupt table: the name must not be matched).
@@ -80,7 +81,9 @@ struct elfgen {
  * Write an ELF file laid out as: header, program header (when a note is
  * asked for), section headers, then the contents of .text, .data, the note,
  * .shstrtab, .strtab and last .symtab.  So any truncation of the file cuts
- * into .symtab.  Returns the path; fails the test on error.
+ * into .symtab.  With shdrs_last the section headers come after .symtab
+ * instead, as in a linked vmlinux, so any truncation cuts into them.
+ * Returns the path; fails the test on error.
  */
 const char *elfgen_write(const char *name, const struct elfgen *g);
 

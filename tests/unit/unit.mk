@@ -15,6 +15,12 @@
 # "unit-test: N passed, N failed, N skipped" counting test cases (a run
 # that dies without a cmocka summary counts as one failure).
 #
+# test_symbols also reads real bad inputs from Debian's kernel package (the
+# ELF inside its bzImage, its placeholder System.map): unit-debian-kernel
+# puts them in $(UNIT_DEBIAN_DIR) with tests/unit/debian-kernel.sh, which
+# fetches the VM bench's kernel image when it is not cached yet.  Without
+# them (offline) those tests skip.
+#
 # Other tests/unit/*.c files are helpers linked into every test program.
 # A test listed in UNIT_STATIC_TESTS links the static library instead of the
 # .so (needed for -Wl,--wrap of the library's own calls); UNIT_LDFLAGS_<name>
@@ -55,7 +61,12 @@ UNIT_ASAN_LIB_OBJS := $(patsubst lib/%.c,$(UNIT_ASAN_O)/lib/%.o,$(LIB_SRCS))
 UNIT_ASAN_LIB_A := $(UNIT_ASAN_O)/lib/libkvmlstar.a
 UNIT_HDRS := $(wildcard $(UNIT_DIR)/*.h) $(LIB_HDRS)
 
-.PHONY: unit-test unit-build unit-abi-check unit-install-check
+.PHONY: unit-test unit-build unit-abi-check unit-install-check unit-debian-kernel
+
+UNIT_DEBIAN_DIR = $(O)/tests/unit/debian-kernel
+
+unit-debian-kernel:
+	@$(UNIT_DIR)/debian-kernel.sh $(UNIT_DEBIAN_DIR)
 
 unit-build: $(UNIT_BINS) $(UNIT_ASAN_BINS)
 
@@ -152,7 +163,8 @@ run() { label=$$1; shift; n=$$((n + 1)); log=$$logs/$$n.log; \
 	if [ "$$rc" != 0 ]; then bad="$$bad $$label"; fi; }
 endef
 
-unit-test: unit-build
+unit-test: export KVMLSTAR_UNIT_DEBIAN_KERNEL = $(abspath $(UNIT_DEBIAN_DIR))
+unit-test: unit-build unit-debian-kernel
 	@logs=$(O)/tests/unit/logs; rm -rf $$logs; mkdir -p $$logs; \
 	n=0; passed=0; failed=0; skipped=0; bad=; \
 	$(unit_run_sh); \

@@ -299,9 +299,11 @@ const char *elfgen_write(const char *name, const struct elfgen *g)
 		eh.e_phoff = off;
 		off += is64 ? sizeof(Elf64_Phdr) : sizeof(Elf32_Phdr);
 	}
-	off = align_up(off, 8);
-	eh.e_shoff = off;
-	off += nscn * (is64 ? sizeof(Elf64_Shdr) : sizeof(Elf32_Shdr));
+	if (!g->shdrs_last) {
+		off = align_up(off, 8);
+		eh.e_shoff = off;
+		off += nscn * (is64 ? sizeof(Elf64_Shdr) : sizeof(Elf32_Shdr));
+	}
 	eh.e_shstrndx = (GElf_Half)idx[S_SHSTRTAB];
 
 	for (i = 1; i < S_NUM; i++) {
@@ -386,6 +388,8 @@ const char *elfgen_write(const char *name, const struct elfgen *g)
 		if (!gelf_update_shdr(scn, &sh))
 			fail_msg("gelf_update_shdr: %s", elf_errmsg(-1));
 	}
+	if (g->shdrs_last)
+		eh.e_shoff = align_up(off, 8);
 	if (!gelf_update_ehdr(e, &eh))
 		fail_msg("gelf_update_ehdr: %s", elf_errmsg(-1));
 	elf_flagelf(e, ELF_C_SET, ELF_F_LAYOUT);
