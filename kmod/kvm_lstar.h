@@ -108,6 +108,7 @@ int kl_clear(kl_match_fn match, const void *arg);
 extern spinlock_t kl_lock;
 extern struct list_head kl_records;
 extern atomic_long_t kl_dump_gen;
+extern struct workqueue_struct *kl_wq;
 
 /* capture.c */
 int kl_capture_init(void);

@@ -29,6 +29,18 @@ static const struct genl_multicast_group kl_mcgrps[] = {
 	},
 };
 
+/*
+ * STATUS takes no attribute.  An op without a policy would be parsed
+ * against the family's maxattr and no policy at all, which 7.2 treats as
+ * a kernel bug (BUG in lib/nlattr.c); reject each attribute instead.
+ */
+static const struct nla_policy kl_status_policy[KVM_LSTAR_A_MAX + 1] = {
+	[0 ... KVM_LSTAR_A_MAX] = {
+		.type = NLA_REJECT,
+		.reject_message = "STATUS takes no attributes",
+	},
+};
+
 /* GET (do and dump): which record(s). */
 static const struct nla_policy kl_get_policy[KVM_LSTAR_A_VCPU + 1] = {
 	[KVM_LSTAR_A_VM] = NLA_POLICY_MIN(NLA_U32, 1),
@@ -240,6 +252,8 @@ static const struct genl_ops kl_ops[] = {
 	{
 		.cmd = KVM_LSTAR_CMD_STATUS,
 		.doit = kl_status_doit,
+		.policy = kl_status_policy,
+		.maxattr = ARRAY_SIZE(kl_status_policy) - 1,
 	},
 	{
 		.cmd = KVM_LSTAR_CMD_GET,
@@ -305,7 +319,7 @@ void kl_notify(const struct kl_vcpu *r, u8 event)
 	e->s = s;
 	e->type = event;
 	spin_unlock_irqrestore(&kl_ring_lock, flags);
-	queue_work(system_wq, &kl_event_work);
+	queue_work(kl_wq, &kl_event_work);
 }
 
 static void kl_send_event(const struct kl_event *e)

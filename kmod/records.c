@@ -46,6 +46,13 @@ static unsigned long kl_cache_gen;
 static void kl_scan_gone(struct work_struct *work);
 static DECLARE_DELAYED_WORK(kl_scan_work, kl_scan_gone);
 
+/*
+ * The module's own unbound workqueue for the gone scan and the event
+ * sender: 7.2 logs system_wq users as deprecated, and the queues that
+ * replace it do not exist in 6.1.
+ */
+struct workqueue_struct *kl_wq;
+
 static struct hlist_head *kl_bucket(struct hlist_head *table, const void *key)
 {
 	return &table[hash_ptr(key, KL_HASH_BITS)];
@@ -445,7 +452,7 @@ static void kl_scan_gone(struct work_struct *work)
 			kl_vm_set_gone(vm);
 	rcu_read_unlock();
 	spin_unlock(&kl_lock);
-	schedule_delayed_work(&kl_scan_work, KL_SCAN_PERIOD);
+	queue_delayed_work(kl_wq, &kl_scan_work, KL_SCAN_PERIOD);
 }
 
 int kl_records_init(void)
@@ -454,9 +461,12 @@ int kl_records_init(void)
 
 	kl_vcpu_hash = kvcalloc(n, sizeof(*kl_vcpu_hash), GFP_KERNEL);
 	kl_task_hash = kvcalloc(n, sizeof(*kl_task_hash), GFP_KERNEL);
-	if (!kl_vcpu_hash || !kl_task_hash) {
+	kl_wq = alloc_workqueue(KBUILD_MODNAME, WQ_UNBOUND, 0);
+	if (!kl_vcpu_hash || !kl_task_hash || !kl_wq) {
 		kvfree(kl_vcpu_hash);
 		kvfree(kl_task_hash);
+		if (kl_wq)
+			destroy_workqueue(kl_wq);
 		return -ENOMEM;
 	}
 	return 0;
@@ -464,7 +474,7 @@ int kl_records_init(void)
 
 void kl_records_start(void)
 {
-	schedule_delayed_work(&kl_scan_work, KL_SCAN_PERIOD);
+	queue_delayed_work(kl_wq, &kl_scan_work, KL_SCAN_PERIOD);
 }
 
 void kl_records_stop(void)
@@ -477,6 +487,7 @@ void kl_records_exit(void)
 {
 	kl_clear(NULL, NULL);
 	rcu_barrier();	/* the kfree_rcu()s and call_rcu()s above */
+	destroy_workqueue(kl_wq);
 	kvfree(kl_vcpu_hash);
 	kvfree(kl_task_hash);
 }

@@ -127,6 +127,9 @@ static int read_replies(int fd, uint32_t seq, int family)
 			perror("nlraw: recv");
 			return EIO;
 		}
+		if (getenv("NLRAW_HEXDUMP"))
+			for (ssize_t i = 0; i < n; i++)
+				fprintf(stderr, "%02x%s", (unsigned char)buf[i], i % 16 == 15 ? "\n" : " ");
 		for (h = (struct nlmsghdr *)buf; NLMSG_OK(h, n); h = NLMSG_NEXT(h, n)) {
 			if (h->nlmsg_seq != seq)
 				continue;

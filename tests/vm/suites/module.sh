@@ -86,6 +86,8 @@ has "pid on get message" "PID filters dumps only" "$out"
 expect "vm and pid on clear" 1 nlraw 3 u32:2=$root_vm u32:3=1
 has "clear both message" "not both" "$out"
 expect "attribute on status" 1 nlraw 1 u32:2=1
+has "attribute on status message" "STATUS takes no attributes" "$out"
+expect "any attribute on status" 1 nlraw 1 u64:25=1
 expect "vm 0" 1 nlraw 2 u32:2=0
 has "vm 0 message" "msg='.+'" "$out"
 expect "unknown command" 1 nlraw 77
