@@ -3,7 +3,8 @@
 #
 # tests/lint.sh: kernel style for kmod/ and the uapi header, with the
 # checkpatch.pl of Debian's kernel sources (linux-source-6.1), extracted
-# once into the cache.  Any checkpatch ERROR or WARNING fails.
+# once into the cache.  Any checkpatch ERROR or WARNING fails, and so does
+# a W=1 warning in the module's build for 6.1, 6.12 or 7.2.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cache=${KVM_LSTAR_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kvm-lstar}/checkpatch
@@ -33,13 +34,24 @@ for f in "$top"/kmod/*.c "$top"/kmod/*.h "$top"/include/uapi/linux/kvm_lstar.h; 
 		grep -E ': (ERROR|WARNING|CHECK):' <<<"$out" | sed "s|$top/||" >&2 || echo "$out" >&2
 	fi
 done
-# No warnings under W=1 (the Makefile's default for the module).
-if out=$(make -s -C "$top" module W=1 2>&1) && ! grep -q 'warning:' <<<"$out"; then
-	pass=$((pass + 1))
-else
-	failed=$((failed + 1))
-	echo "lint: the module does not build warning-free with W=1:" >&2
-	grep -B2 -A5 -E 'warning:|error:' <<<"$out" >&2 || echo "$out" >&2
-fi
+# No warnings under W=1 (the Makefile's default for the module), for every
+# kernel the project supports; a kernel whose headers are missing fails.
+# shellcheck source=tests/vm/kernels.sh
+. "$top/tests/vm/kernels.sh"
+for k in 6.1 6.12 7.2; do
+	if ! kv=$(kernel_resolve "$k" 2>&1 && echo "$kver"); then
+		failed=$((failed + 1))
+		echo "lint: cannot build for $k: $kv" >&2
+		continue
+	fi
+	kv=$(tail -n1 <<<"$kv")
+	if out=$(make -s -C "$top" module KVER="$kv" W=1 2>&1) && ! grep -q 'warning:' <<<"$out"; then
+		pass=$((pass + 1))
+	else
+		failed=$((failed + 1))
+		echo "lint: the module does not build warning-free with W=1 for $kv:" >&2
+		grep -B2 -A5 -E 'warning:|error:' <<<"$out" >&2 || echo "$out" >&2
+	fi
+done
 echo "lint: $pass passed, $failed failed"
 [ "$failed" = 0 ]

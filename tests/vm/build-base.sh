@@ -64,7 +64,9 @@ while [ ${#want[@]} -gt 0 ]; do
 	want=("${want[@]:1}")
 	[ -n "${seen[$m]:-}" ] && continue
 	seen[$m]=1
-	f=$(find "$mdir/kernel" -name "$m.ko" -o -name "${m//-/_}.ko" | head -n1)
+	# Debian compresses modules with xz from 6.12 (kmod reads them).
+	f=$(find "$mdir/kernel" \( -name "$m.ko" -o -name "${m//-/_}.ko" -o \
+		-name "$m.ko.xz" -o -name "${m//-/_}.ko.xz" \) | head -n1)
 	[ -n "$f" ] || { echo "build-base: module $m not in linux-image-$kver" >&2; exit 1; }
 	cp --parents "${f#"$root"/}" "$s" 2>/dev/null || (cd "$root" && cp --parents "${f#"$root"/}" "$s")
 	deps=$(/sbin/modinfo -F depends "$f" | tr ',' ' ')

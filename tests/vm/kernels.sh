@@ -1,30 +1,93 @@
 # SPDX-License-Identifier: GPL-2.0
 # Sourced by the bench and the Makefile helpers: which Debian kernel a short
-# version name means, and how to get its image.
+# version name means, where its headers are, and how to get its image.
+#
+#   6.1   Debian 12's own (linux-headers-amd64; `make deps`)
+#   6.12  bookworm-backports, headers installed natively (`make kernels`)
+#   7.2   sid, headers inside a sid chroot in the cache (`make kernels`)
+
+kernel_cache() {
+	echo "${KVM_LSTAR_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kvm-lstar}"
+}
+
+sid_root() {
+	echo "$(kernel_cache)/sid/root"
+}
+
+# The newest 7.2 headers in the sid chroot, as a KVER.
+sid_kver() {
+	local d
+	d=$(ls -1d "$(sid_root)"/usr/src/linux-headers-7.2*-amd64 2>/dev/null | sort -V | tail -n1)
+	[ -n "$d" ] && echo "${d##*/linux-headers-}"
+}
+
+# Run a command in the sid chroot with /proc and /dev mounted for it.
+sid_chroot() {
+	local root rc=0
+	root=$(sid_root)
+	mount -t proc proc "$root/proc"
+	mount --bind /dev "$root/dev"
+	chroot "$root" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root \
+		DEBIAN_FRONTEND=noninteractive "$@" || rc=$?
+	umount "$root/dev" "$root/proc"
+	return $rc
+}
+
+# The URI of Debian's main archive in this machine's apt sources (deb822
+# or one-line format), so that other suites come from the same mirror.
+debian_archive_uri() {
+	local f uri
+	for f in /etc/apt/sources.list.d/*.sources; do
+		[ -f "$f" ] || continue
+		uri=$(awk 'BEGIN { RS = ""; FS = "\n" }
+			/(^|\n)Suites:[^\n]*[ \t]bookworm([ \t]|\n|$)/ || /(^|\n)Suites:[ \t]*bookworm([ \t]|\n|$)/ {
+				for (i = 1; i <= NF; i++)
+					if ($i ~ /^URIs:/) { split($i, a, /[ \t]+/); print a[2]; exit }
+			}' "$f")
+		[ -n "$uri" ] && { echo "$uri"; return 0; }
+	done
+	for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
+		[ -f "$f" ] || continue
+		uri=$(awk '$1 == "deb" && $3 == "bookworm" { print $2; exit }' "$f")
+		[ -n "$uri" ] && { echo "$uri"; return 0; }
+	done
+	return 1
+}
 
 # kernel_resolve SHORT: sets kver (Debian ABI name, e.g. 6.1.0-56-amd64) and
 # kdir (its headers) from the newest installed headers of that series.
 kernel_resolve() {
 	local short=$1 d
 	case $short in
-	6.1|6.12|7.2) ;;
+	6.1|6.12)
+		d=$(ls -1d /usr/src/linux-headers-"$short".*-amd64 /usr/src/linux-headers-"$short"-*-amd64 \
+			2>/dev/null | sort -V | tail -n1 || true)
+		;;
+	7.2)
+		d=$(ls -1d "$(sid_root)"/usr/src/linux-headers-7.2*-amd64 2>/dev/null | sort -V | tail -n1 || true)
+		;;
 	*) echo "bench: unknown kernel '$short' (known: 6.1, 6.12, 7.2)" >&2; exit 2 ;;
 	esac
-	d=$(ls -1d /usr/src/linux-headers-"$short".*-amd64 /usr/src/linux-headers-"$short"-*-amd64 \
-		2>/dev/null | sort -V | tail -n1 || true)
 	if [ -z "$d" ]; then
-		echo "bench: no Debian headers for kernel $short installed (/usr/src/linux-headers-$short*-amd64);" \
-			"run 'make deps' (6.1), or see the README for 6.12 and 7.2" >&2
+		case $short in
+		6.1) echo "bench: no Debian headers for kernel 6.1 (/usr/src/linux-headers-6.1*-amd64): run 'make deps'" >&2 ;;
+		*) echo "bench: no Debian headers for kernel $short: run 'make kernels' (as root)" >&2 ;;
+		esac
 		exit 1
 	fi
 	kdir=$d
-	kver=${d#/usr/src/linux-headers-}
+	kver=${d##*/linux-headers-}
 }
 
 # kernel_fetch_image KVER DIR: unpack linux-image-KVER into DIR/root once.
+# (7.2's image comes with its headers, from `make kernels`.)
 kernel_fetch_image() {
 	local kver=$1 dir=$2 tmp deb
 	[ -f "$dir/root/boot/vmlinuz-$kver" ] && return 0
+	case $kver in 7.2*)
+		echo "bench: no cached linux-image-$kver: run 'make kernels' (as root)" >&2
+		exit 1 ;;
+	esac
 	mkdir -p "$dir"
 	tmp=$(mktemp -d)
 	chmod 755 "$tmp"
@@ -42,4 +105,25 @@ kernel_fetch_image() {
 	dpkg-deb -x "$deb" "$dir/root.tmp"
 	rm -rf "$dir/root" "$tmp"
 	mv "$dir/root.tmp" "$dir/root"
+}
+
+# ynl_tree: a directory with Documentation/netlink/ (the YNL schemas) and
+# tools/net/ynl/ from Debian's linux-source-6.12, extracted once.
+ynl_tree() {
+	local tarball dir
+	tarball=$(ls -1 /usr/src/linux-source-6.12.tar.* 2>/dev/null | head -n1 || true)
+	if [ -z "$tarball" ]; then
+		echo "no /usr/src/linux-source-6.12.tar.*: run 'make kernels' (as root)" >&2
+		return 1
+	fi
+	dir=$(kernel_cache)/ynl-$(basename "$tarball")
+	if [ ! -f "$dir/.stamp" ]; then
+		echo "extracting the YNL schemas and tools from $tarball (once)" >&2
+		rm -rf "$dir"
+		mkdir -p "$dir"
+		tar -xf "$tarball" -C "$dir" --strip-components=1 --wildcards \
+			'*/Documentation/netlink/*' '*/tools/net/ynl/*'
+		touch "$dir/.stamp"
+	fi
+	echo "$dir"
 }

@@ -3,12 +3,14 @@
 #
 # tests/vm/suites.sh [SUITE...]: `make vm-test`.  First proves the bench can
 # fail (a failing SCRIPT, a kernel WARNING), then runs every suite in
-# tests/vm/suites/ (or the ones named) in its own bench boot, and sums
-# their "N passed, M failed" lines.
+# tests/vm/suites/ (or the ones named) in its own bench boot, on every
+# kernel in KVM_LSTAR_KERNELS (default: 6.1 6.12 7.2), and sums their
+# "N passed, M failed" lines.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 run=$top/tests/vm/run
-kernel=${KVM_LSTAR_KERNEL:-6.1}
+kernels=${KVM_LSTAR_KERNELS:-${KVM_LSTAR_KERNEL:-6.1 6.12 7.2}}
+kernel=${kernels%% *}
 pass=0 failed=0
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -33,22 +35,24 @@ check "a kernel WARNING fails a passing SCRIPT" 125 $?
 
 suites=("$@")
 [ ${#suites[@]} -gt 0 ] || suites=("$top"/tests/vm/suites/*.sh)
-for s in "${suites[@]}"; do
-	name=$(basename "$s" .sh)
-	echo "== suite $name (kernel $kernel)"
-	start=$(date +%s)
-	"$run" --kernel "$kernel" --timeout 900 "$s" 2>&1 | tee "$tmp/$name.out"
-	rc=${PIPESTATUS[0]}
-	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$tmp/$name.out" | tail -n1)
-	p=$(echo "$line" | cut -d' ' -f1)
-	f=$(echo "$line" | cut -d' ' -f3)
-	pass=$((pass + ${p:-0}))
-	failed=$((failed + ${f:-0}))
-	if [ "$rc" != 0 ] && [ "${f:-0}" = 0 ]; then
-		failed=$((failed + 1))
-		echo "FAIL: suite $name: bench exit $rc"
-	fi
-	echo "== suite $name: exit $rc in $(( $(date +%s) - start ))s"
+for kernel in $kernels; do
+	for s in "${suites[@]}"; do
+		name=$(basename "$s" .sh)
+		echo "== suite $name (kernel $kernel)"
+		start=$(date +%s)
+		"$run" --kernel "$kernel" --timeout 900 "$s" 2>&1 | tee "$tmp/$name.out"
+		rc=${PIPESTATUS[0]}
+		line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$tmp/$name.out" | tail -n1)
+		p=$(echo "$line" | cut -d' ' -f1)
+		f=$(echo "$line" | cut -d' ' -f3)
+		pass=$((pass + ${p:-0}))
+		failed=$((failed + ${f:-0}))
+		if [ "$rc" != 0 ] && [ "${f:-0}" = 0 ]; then
+			failed=$((failed + 1))
+			echo "FAIL: suite $name on $kernel: bench exit $rc"
+		fi
+		echo "== suite $name (kernel $kernel): exit $rc in $(( $(date +%s) - start ))s"
+	done
 done
 echo "vm: $pass passed, $failed failed"
 [ "$failed" = 0 ]

@@ -11,15 +11,16 @@
 set -u
 
 map=/usr/share/kvm-lstar/guest.map
-link=0xffffffff81c00080		# entry_SYSCALL_64 in $map
+# entry_SYSCALL_64 in $map: 0xffffffff81c00080 on 6.1, 0xffffffff81e00080 on 6.12
+link=0x$(awk '$3 == "entry_SYSCALL_64" { print $1; exit }' $map)
 t=/tmp/cli
 mkdir -p $t
 chmod 777 $t
 . /bench/lib.sh
 
-v0=0xffffffff83c00080		# offset 0x2000000
-v1=0xffffffff85c00080		# offset 0x4000000
-v2=0xffffffff83c00090		# misaligned against $link
+v0=$(printf '0x%x' $((link + 0x2000000)))	# offset 0x2000000
+v1=$(printf '0x%x' $((link + 0x4000000)))	# offset 0x4000000
+v2=$(printf '0x%x' $((link + 0x2000010)))	# misaligned against $link
 
 # --- status -------------------------------------------------------------------
 expect "status" 0 kvm-lstar status
