@@ -15,7 +15,13 @@ DKMSDIR ?= /usr/src/kvm-lstar-$(VERSION)
 # exists, else the newest Debian headers installed.
 KVER ?= $(shell if [ -d /lib/modules/$$(uname -r)/build ]; then uname -r; \
 	else ls -1d /usr/src/linux-headers-*-amd64 2>/dev/null | sed 's|.*/linux-headers-||' | sort -V | tail -n1; fi)
-KDIR ?= $(if $(wildcard /lib/modules/$(KVER)/build),/lib/modules/$(KVER)/build,/usr/src/linux-headers-$(KVER))
+# Headers that need a newer toolchain than Debian 12's (sid's 7.2) live in
+# the sid chroot `make kernels` keeps in the cache; the module is built
+# inside that chroot for them.
+KVM_LSTAR_CACHE ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/kvm-lstar
+SIDROOT := $(KVM_LSTAR_CACHE)/sid/root
+KDIR ?= $(firstword $(wildcard /lib/modules/$(KVER)/build /usr/src/linux-headers-$(KVER) \
+	$(SIDROOT)/usr/src/linux-headers-$(KVER)) /usr/src/linux-headers-$(KVER))
 
 CC ?= cc
 USER_CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O2 -g \
@@ -24,7 +30,7 @@ NL_CFLAGS = $(shell pkg-config --cflags libnl-genl-3.0 2>/dev/null)
 NL_LIBS = $(shell pkg-config --libs libnl-genl-3.0 2>/dev/null)
 
 .PHONY: all module user deps check lint unit-test vm-test demo bench clean install
-.PHONY: module-install dkms-install dkms-check
+.PHONY: module-install dkms-install dkms-check kernels spec-check
 
 all: module user
 
@@ -39,7 +45,11 @@ module:
 	@cp -p Kbuild $(MOD_OUT)/
 	@cp -p kmod/Kbuild kmod/*.c kmod/*.h $(MOD_OUT)/kmod/
 	@cp -p include/uapi/linux/kvm_lstar.h $(MOD_OUT)/include/uapi/linux/
+ifeq ($(patsubst $(SIDROOT)/%,,$(KDIR)),)
+	tests/vm/chroot-kbuild.sh $(SIDROOT) $(KDIR:$(SIDROOT)%=%) $(MOD_OUT) W=$(W) KVM_LSTAR_VERSION=$(VERSION) modules
+else
 	$(MAKE) -C $(KDIR) M=$(MOD_OUT) O= W=$(W) KVM_LSTAR_VERSION=$(VERSION) modules
+endif
 
 # Into $(DESTDIR)/lib/modules/$(KVER)/extra/kmod/ (kbuild keeps the kmod/
 # of the top-level Kbuild).  Debian's headers have no System.map, so kbuild
@@ -65,25 +75,40 @@ dkms-check:
 deps:
 	tests/deps.sh
 
+# The 6.12 (bookworm-backports) and 7.2 (sid chroot) kernels the bench also
+# builds for and boots.
+kernels: deps
+	tests/vm/kernels-setup.sh 6.12 7.2
+
 -include lib/lib.mk
 -include tests/vmm/vmm.mk
 -include tests/tools/tools.mk
 -include tests/unit/unit.mk
 -include tool/tool.mk
+-include tests/fuzz/fuzz.mk
+-include tests/bench/bench.mk
+-include pkg/pkg.mk
 
 user: $(USER_TARGETS)
 
 install: install-lib install-tool module-install
 
-check: deps
+check: deps kernels
 	$(MAKE) lint
+	$(MAKE) spec-check
 	$(MAKE) unit-test
+	$(MAKE) fuzz-check
 	$(MAKE) cli-test
 	$(MAKE) dkms-check
+	$(MAKE) deb-check
 	$(MAKE) vm-test
 
 lint:
 	tests/lint.sh
+
+# doc/kvm_lstar.yaml against the kernel's genetlink schema and the uAPI header.
+spec-check:
+	tests/spec-check.sh
 
 # A real QEMU boots a real Debian guest with KASLR inside the bench; the
 # tool derives its offset from the host side and the guest confirms.

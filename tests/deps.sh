@@ -15,8 +15,23 @@ pkgs=(
 	linux-source-6.1
 	# unit tests
 	libcmocka-dev valgrind
+	# fuzzing (make fuzz, make fuzz-check): clang, and the libFuzzer runtime
+	# (libclang_rt.fuzzer), which clang-14 only recommends
+	clang libclang-rt-14-dev
 	# the VM bench: QEMU, the initramfs pieces, the kernel image
 	qemu-system-x86 busybox-static kmod cpio jq
+	# the 7.2 kernel's sid chroot (tests/vm/kernels-setup.sh); the hang reporter
+	debootstrap python3
+	# make spec-check: the YNL spec against the kernel's genetlink schema
+	python3-jsonschema python3-yaml
+	# Debian packages (make deb, make deb-check): debhelper and dh-dkms build
+	# them, lintian checks them, debootstrap makes the clean bookworm chroot
+	# they are installed into, systemd-analyze verifies the unit
+	debhelper dh-dkms dpkg-dev fakeroot lintian debootstrap
+	debian-archive-keyring systemd
+	# make bench: hyperfine times the symbol lookup against nm and readelf
+	# (binutils)
+	hyperfine binutils
 )
 
 missing=()
@@ -37,5 +52,5 @@ fi
 
 echo "deps: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
-apt-get update -q || echo "deps: warning: apt-get update reported errors" >&2
-apt-get install -y -q --no-install-recommends "${missing[@]}"
+apt-get -o DPkg::Lock::Timeout=600 update -q || echo "deps: warning: apt-get update reported errors" >&2
+apt-get -o DPkg::Lock::Timeout=600 install -y -q --no-install-recommends "${missing[@]}"
