@@ -22,8 +22,11 @@ pkgs=(
 	qemu-system-x86 busybox-static kmod cpio jq
 	# the 7.2 kernel's sid chroot (tests/vm/kernels-setup.sh); the hang reporter
 	debootstrap python3
-	# make spec-check: the YNL spec against the kernel's genetlink schema
-	python3-jsonschema python3-yaml
+	# the end-to-end suite runs bpftrace on kvm:kvm_msr beside the module
+	bpftrace
+	# make spec-check: the YNL spec against the kernel's genetlink schema;
+	# the ynl suite also runs libnl's genl-ctrl-list in the bench
+	python3-jsonschema python3-yaml libnl-utils
 	# Debian packages (make deb, make deb-check): debhelper and dh-dkms build
 	# them, lintian checks them, debootstrap makes the clean bookworm chroot
 	# they are installed into, systemd-analyze verifies the unit
