@@ -161,6 +161,19 @@ static int open_vmlinux(struct kvmlstar_syms *s, const char *path,
 			"x86_64 guest kernel is needed", path,
 			(unsigned)eh->e_machine, (unsigned)EM_X86_64);
 
+	/*
+	 * A linked kernel is ET_EXEC (ET_DYN where it is built as PIE); the
+	 * symbols of a .o or .ko are relative to their sections.
+	 */
+	if (eh->e_type == ET_REL)
+		return kvmlstar__fail(err, KVMLSTAR_E_BAD_INPUT, 0,
+			"%s: a relocatable object (.o or .ko), whose symbol values "
+			"are not addresses; the linked vmlinux is needed", path);
+	if (eh->e_type != ET_EXEC && eh->e_type != ET_DYN)
+		return kvmlstar__fail(err, KVMLSTAR_E_BAD_INPUT, 0,
+			"%s: ELF type %u is not a linked kernel image; a vmlinux is "
+			"needed", path, (unsigned)eh->e_type);
+
 	if (elf_getshdrnum(s->elf, &s->nscn) != 0)
 		return elf_corrupt(err, path, "section headers");
 	/*

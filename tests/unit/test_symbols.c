@@ -236,6 +236,24 @@ static void vmlinux_wrong_machine(void **state)
 	assert_contains(err.msg, "183");
 }
 
+/* A .o or .ko has section-relative symbol values: not a kernel image. */
+static void vmlinux_relocatable(void **state)
+{
+	struct kvmlstar_error err;
+	struct elfgen g = kernel;
+
+	(void)state;
+	g.type = ET_REL;
+	open_expect(elfgen_write("kvm.ko", &g), KVMLSTAR_SYMFMT_AUTO,
+		    KVMLSTAR_E_BAD_INPUT, &err);
+	assert_contains(err.msg, "relocatable");
+	assert_contains(err.msg, "vmlinux");
+	g.type = ET_CORE;
+	open_expect(elfgen_write("core", &g), KVMLSTAR_SYMFMT_VMLINUX,
+		    KVMLSTAR_E_BAD_INPUT, &err);
+	assert_contains(err.msg, "ELF type 4");
+}
+
 static void vmlinux_bad_strtab_link(void **state)
 {
 	struct kvmlstar_error err;
@@ -927,6 +945,7 @@ int main(void)
 		cmocka_unit_test(vmlinux_stripped),
 		cmocka_unit_test(vmlinux_32bit),
 		cmocka_unit_test(vmlinux_wrong_machine),
+		cmocka_unit_test(vmlinux_relocatable),
 		cmocka_unit_test(vmlinux_bad_strtab_link),
 		cmocka_unit_test(vmlinux_unterminated_name),
 		cmocka_unit_test(vmlinux_every_truncation),

@@ -62,6 +62,7 @@ enum elfgen_note {
 struct elfgen {
 	int elfclass;		/* ELFCLASS64 (default when 0) or ELFCLASS32 */
 	unsigned machine;	/* EM_X86_64 when 0 */
+	unsigned type;		/* ET_EXEC when 0 */
 	int no_symtab;		/* stripped: no .symtab/.strtab */
 	int bad_strtab_link;	/* .symtab's sh_link names .text */
 	int shdrs_last;		/* section headers at the end, as ld lays out */

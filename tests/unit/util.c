@@ -291,7 +291,7 @@ const char *elfgen_write(const char *name, const struct elfgen *g)
 	off = is64 ? sizeof(Elf64_Ehdr) : sizeof(Elf32_Ehdr);
 	gelf_getehdr(e, &eh);
 	eh.e_ident[EI_DATA] = ELFDATA2LSB;
-	eh.e_type = ET_EXEC;
+	eh.e_type = (GElf_Half)(g->type ? g->type : ET_EXEC);
 	eh.e_machine = (GElf_Half)(g->machine ? g->machine : EM_X86_64);
 	eh.e_version = EV_CURRENT;
 	eh.e_entry = 0xffffffff81000000ull & (is64 ? ~0ull : 0xffffffffull);
