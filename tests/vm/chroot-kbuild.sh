@@ -13,7 +13,8 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/tests/vm/kernels.sh"
 [ "$(id -u)" = 0 ] || { echo "chroot-kbuild: building in $root needs root" >&2; exit 1; }
 [ -d "$root$kdir" ] || { echo "chroot-kbuild: no $kdir in $root: run 'make kernels'" >&2; exit 1; }
-inside=/build/$(basename "$mod_out")
+# One directory per MOD_OUT, so that builds from several trees can run.
+inside=/build/$(printf '%s' "$mod_out" | sha256sum | cut -c1-12)-$(basename "$mod_out")
 rm -rf "${root:?}$inside"
 mkdir -p "$root/build"
 cp -a "$mod_out" "$root$inside"
