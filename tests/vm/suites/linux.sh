@@ -36,18 +36,33 @@ check_kaslr() {
 }
 
 # bpftrace on the stock kvm:kvm_msr tracepoint, counting guest writes to
-# MSR_LSTAR, for comparison with what the module captures.
+# MSR_LSTAR, for comparison with what the module captures.  Its BEGIN runs
+# once every probe is attached.  It is stopped by a kill(2) to a pid that
+# does not exist (its own probe calls exit()), not by SIGINT: a second
+# bpftrace in a row once ignored SIGINT for good on 6.12.
+bt_magic=4194000
 bt_start() {
 	: >$t/bt.out
-	bpftrace -e 'tracepoint:kvm:kvm_msr /args->ecx == 0xc0000082 && args->write/ { @w++; }
+	bpftrace -e 'BEGIN { printf("ready\n"); }
+		tracepoint:kvm:kvm_msr /args->ecx == 0xc0000082 && args->write/ { @w++; }
+		tracepoint:syscalls:sys_enter_kill /args->pid == '$bt_magic' && args->sig == 0/ { exit(); }
 		END { printf("lstar-writes %d\n", @w); clear(@w); }' >$t/bt.out 2>&1 &
 	bt=$!
 	i=0
-	while ! grep -q '^Attaching' $t/bt.out && [ $i -lt 120 ]; do sleep 0.5; i=$((i + 1)); done
-	grep -q '^Attaching' $t/bt.out || bad "bpftrace did not attach: $(cat $t/bt.out)"
+	while ! grep -q '^ready' $t/bt.out && [ $i -lt 240 ]; do sleep 0.5; i=$((i + 1)); done
+	grep -q '^ready' $t/bt.out || bad "bpftrace did not start: $(cat $t/bt.out)"
 }
 bt_stop() {	# sets bt_seen
-	kill -INT $bt
+	i=0
+	while kill -0 $bt 2>/dev/null && [ $i -lt 60 ]; do
+		kill -0 $bt_magic 2>/dev/null
+		sleep 0.5
+		i=$((i + 1))
+	done
+	if kill -0 $bt 2>/dev/null; then
+		bad "bpftrace did not stop: $(grep State /proc/$bt/status) wchan $(cat /proc/$bt/wchan)"
+		kill -9 $bt
+	fi
 	wait $bt
 	bt_seen=$(sed -n 's/^lstar-writes //p' $t/bt.out)
 }
