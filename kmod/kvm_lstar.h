@@ -40,24 +40,25 @@ struct kl_vm {
 };
 
 struct kl_vcpu {
-	struct hlist_node node;		/* in the vcpu hash while hashed */
-	struct hlist_node task_node;	/* in the task hash while task is set */
-	struct list_head list;		/* on kl_records */
+	/* What the probes read on every exit, together in one cache line. */
 	const void *vcpu;		/* key only */
+	const void *kvm;		/* key only: the VM it was first seen in */
 	const void *task;		/* key only: task that last exited it */
-	struct kl_vm *vm;
-	u64 seq;			/* creation order, for dumps */
+	struct vmcb *vmcb;		/* validated vmcb01, or NULL */
+	u64 last_exits;			/* vcpu->stat.exits at last sight */
+	u64 current_val;		/* latest value; READ_ONCE()d by the probes */
 	u32 vcpu_id;
 	bool hashed;			/* findable by vcpu (kl_lock) */
 
-	/* Written by the vCPU's own probes only. */
-	struct vmcb *vmcb;		/* validated vmcb01, or NULL */
-	u64 last_exits;			/* vcpu->stat.exits at last sight */
+	struct kl_vm *vm;
+	u64 seq;			/* creation order, for dumps */
+	struct hlist_node node;		/* in the vcpu hash while hashed */
+	struct hlist_node task_node;	/* in the task hash while task is set */
+	struct list_head list;		/* on kl_records */
 
 	/* Capture state: lock for writers, snapshot for readers. */
 	spinlock_t lock;
 	u64 first;
-	u64 current_val;		/* READ_ONCE()d by the hot path */
 	u64 captured_ns;
 	u32 epoch;
 	u32 writes;

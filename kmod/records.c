@@ -203,6 +203,7 @@ static struct kl_vcpu *kl_record_create(struct kvm_vcpu *vcpu)
 	kl_vm_identify(spare, vcpu->kvm);
 	spin_lock_init(&r->lock);
 	r->vcpu = vcpu;
+	r->kvm = vcpu->kvm;
 	r->vcpu_id = vcpu->vcpu_id;
 	r->last_exits = vcpu->stat.exits;
 	r->vmcb = kl_svm_vmcb01(vcpu);
@@ -240,15 +241,26 @@ static struct kl_vcpu *kl_record_create(struct kvm_vcpu *vcpu)
  * back for a new vCPU once its VM is destroyed: a new VM (other kvm or
  * creator), a VM already known gone, or an exit counter that went
  * backwards all mean the old record belongs to a dead vCPU.
+ *
+ * Every exit comes here, so the common case reads only the record's first
+ * cache line and the vCPU: the same VM, and an exit counter that grew
+ * since the last sight, as it does between two exits of one vCPU.  A new
+ * vCPU at a reused address starts counting from 0, so its first exit takes
+ * the full check below.
  */
 static bool kl_record_stale(struct kl_vcpu *r, struct kvm_vcpu *vcpu)
 {
-	struct kl_vm *vm = r->vm;
 	u64 exits = vcpu->stat.exits;
+	struct kl_vm *vm;
 
-	if (unlikely(exits < r->last_exits || vm->kvm != vcpu->kvm ||
-		     vm->tgid != vcpu->kvm->userspace_pid ||
-		     r->vcpu_id != vcpu->vcpu_id || READ_ONCE(vm->gone)))
+	if (likely(exits > r->last_exits && r->kvm == vcpu->kvm)) {
+		r->last_exits = exits;
+		return false;
+	}
+	vm = r->vm;
+	if (exits < r->last_exits || vm->kvm != vcpu->kvm ||
+	    vm->tgid != vcpu->kvm->userspace_pid ||
+	    r->vcpu_id != vcpu->vcpu_id || READ_ONCE(vm->gone))
 		return true;
 	r->last_exits = exits;
 	return false;
@@ -263,24 +275,25 @@ struct kl_vcpu *kl_record_find(struct kvm_vcpu *vcpu)
 
 	if (likely(c->vcpu == vcpu && c->gen == gen)) {
 		r = c->rec;
+		if (likely(!kl_record_stale(r, vcpu)))
+			return r;	/* cached, and still this vCPU's */
 	} else {
 		smp_rmb();	/* pairs with kl_unhash() */
 		r = kl_hash_lookup(vcpu);
+		if (r && !kl_record_stale(r, vcpu))
+			goto cache;
 	}
-	if (r && unlikely(kl_record_stale(r, vcpu))) {
+	if (r) {		/* a dead vCPU's record */
 		spin_lock(&kl_lock);
 		kl_vm_set_gone(r->vm);
 		kl_unhash(r);
 		spin_unlock(&kl_lock);
-		r = NULL;
-		gen = READ_ONCE(kl_cache_gen);
 	}
-	if (!r) {
-		r = kl_record_create(vcpu);
-		if (!r)
-			return NULL;
-		gen = READ_ONCE(kl_cache_gen);
-	}
+	r = kl_record_create(vcpu);
+	if (!r)
+		return NULL;
+	gen = READ_ONCE(kl_cache_gen);
+cache:
 	c->vcpu = vcpu;
 	c->rec = r;
 	c->gen = gen;
