@@ -102,6 +102,7 @@ check: deps kernels
 	$(MAKE) dkms-check
 	$(MAKE) deb-check
 	$(MAKE) vm-test
+	$(MAKE) bench-check
 
 lint:
 	tests/lint.sh

@@ -1,0 +1,212 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# tests/bench/bench.sh [--quick] [--prove-faults] [--fault STEP] [--report-only]
+#                      [--out DIR]: `make bench`.
+#
+# Runs the symbol lookup on the host (symbol-bench.sh) and the rest in one
+# VM bench boot (vm-bench.sh), then prints the table and writes it, with the
+# machine it ran on, to DIR/results.txt (default DIR: $O/bench, with the raw
+# output of both parts beside it).  The output ends with one
+# "BENCH name=number" line per figure.  Any failed step fails the whole
+# bench (exit 1) and no BENCH line is printed.
+#
+#   --quick         tiny sizes, same code paths (make bench-check); the
+#                   targets are not judged
+#   --prove-faults  inside the VM, also run each VM step with its fault
+#                   injected and check that it fails
+#   --fault STEP    make one inner step fail: symbol (host), exits,
+#                   latency, scale, dump (VM)
+#   --report-only   measure nothing: make the table again from the raw
+#                   output the last run left in DIR
+#   --out DIR       where the results go (make bench-check keeps its own)
+set -uo pipefail
+top=$(cd "$(dirname "$0")/../.." && pwd)
+O=${O:-build}
+case $O in /*) out=$O ;; *) out=$top/$O ;; esac
+res=$out/bench
+export O
+
+quick=0 fault='' prove=0 report_only=0
+while [ $# -gt 0 ]; do
+	case $1 in
+	--quick) quick=1; shift ;;
+	--report-only) report_only=1; shift ;;
+	--prove-faults) prove=1; shift ;;
+	--fault) fault=${2:?--fault needs a step}; shift 2 ;;
+	--out) res=${2:?--out needs a directory}; shift 2 ;;
+	*) echo "bench: unknown argument '$1'" >&2; exit 2 ;;
+	esac
+done
+
+fail() {
+	echo "bench: FAIL: $*" >&2
+	exit 1
+}
+
+sym_args=(--work "$res/work") vm_args=()
+[ $quick = 1 ] && sym_args+=(--quick) vm_args+=(--quick)
+[ $prove = 1 ] && vm_args+=(--prove-faults)
+case $fault in
+'') ;;
+symbol) sym_args+=(--fault symbol) ;;
+exits|latency|scale|dump) vm_args+=(--fault "$fault") ;;
+*) fail "unknown --fault step '$fault'" ;;
+esac
+if [ $quick = 1 ]; then
+	vm_opts=(--mem 2048 --timeout 180)
+else
+	vm_opts=(--mem 3072 --timeout 2400)
+fi
+
+mkdir -p "$res"
+rm -f "$res/results.txt"
+started=$(date +%s)
+
+if [ $report_only = 0 ]; then
+	echo "== 4. symbol lookup (host)"
+	"$top/tests/bench/symbol-bench.sh" "${sym_args[@]}" 2>&1 | tee "$res/symbol.out"
+	rc=${PIPESTATUS[0]}
+	[ "$rc" = 0 ] || fail "the symbol lookup part failed (exit $rc)"
+
+	echo "== 1-3 in the VM bench (tests/vm/run ${vm_opts[*]})"
+	"$top/tests/vm/run" "${vm_opts[@]}" "$top/tests/bench/vm-bench.sh" "${vm_args[@]}" 2>&1 |
+		tee "$res/vm.out"
+	rc=${PIPESTATUS[0]}
+	[ "$rc" = 0 ] || fail "the VM part failed (exit $rc): see above, and $res/vm.out"
+	grep -q '^vm-bench: done' "$res/vm.out" || fail "the VM part did not finish: $res/vm.out"
+fi
+
+# ---- the results --------------------------------------------------------
+declare -A R I
+while IFS='=' read -r k v; do
+	R[$k]=$v
+done < <(cat "$res/symbol.out" "$res/vm.out" | tr -d '\r' | sed -n 's/^RESULT //p')
+while IFS='=' read -r k v; do
+	I[$k]=$v
+done < <(tr -d '\r' <"$res/vm.out" | sed -n 's/^INFO //p')
+
+required=(exit_ratio event_latency_p50_us event_latency_p99_us poll100ms_latency_p50_us
+	dump4096_ms record_bytes exit_ratio_4096 symbol_speedup_nm)
+extra=(exit_null_ratio exit_growth_4096 event_latency_intercept_p50_us poll100ms_latency_p99_us
+	poll1ms_latency_p50_us poll1ms_latency_p99_us list4096_ms cli_startup_ms
+	scale_records symbol_speedup_readelf symbol_kvmlstar_ms symbol_nm_ms)
+for k in "${required[@]}" "${extra[@]}"; do
+	[[ ${R[$k]:-} =~ ^[0-9]+(\.[0-9]+)?$ ]] || fail "no number for $k: '${R[$k]:-}'"
+done
+# The targets are for 4096 records and full-size runs only.
+[ "${R[scale_records]%.*}" -ge 4096 ] || quick=1
+
+# f FORMAT KEY: a result, formatted.
+f() { awk -v x="${R[$2]}" -v f="$1" 'BEGIN { printf f, x }'; }
+ms() { awk -v x="${R[$1]}" 'BEGIN { printf(x >= 10000 ? "%.1f ms" : "%.0f us", x >= 10000 ? x / 1000 : x) }'; }
+times_of() { awk -v a="${R[$1]}" -v b="${R[$2]}" 'BEGIN { printf "%.0fx", a / b }'; }
+
+# verdict KEY OP TARGET: "met" or "MISSED by ..." (">=" or "<" targets).
+verdict() {
+	if [ $quick = 1 ]; then
+		echo "(quick)"
+		return
+	fi
+	awk -v x="${R[$1]}" -v op="$2" -v t="$3" 'BEGIN {
+		ok = op == ">=" ? x >= t : x < t
+		if (ok) { print "met"; exit }
+		if (op == ">=") printf "MISSED by %.1f%%\n", (t - x) / t * 100
+		else printf "MISSED by %.1f%%\n", (x - t) / t * 100
+	}'
+}
+missed=() vexit='' vdump='' vx4='' vg4='' vsym=''
+# judge VAR KEY OP TARGET: VAR = the verdict; a miss is remembered.
+judge() {
+	local v
+	v=$(verdict "$2" "$3" "$4")
+	case $v in MISSED*) missed+=("$2") ;; esac
+	printf -v "$1" '%s' "$v"
+}
+
+host_cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1)
+qemu=$(qemu-system-x86_64 --version | head -n1 | sed 's/^QEMU emulator version //')
+judge vexit exit_ratio ">=" 0.98
+judge vdump dump4096_ms "<" 50
+judge vx4 exit_ratio_4096 ">=" 0.98
+judge vg4 exit_growth_4096 ">=" 0.98
+judge vsym symbol_speedup_nm ">=" 10
+nrec=${R[scale_records]}
+
+{
+echo "kvm-lstar bench, $(date -u '+%Y-%m-%d %H:%M UTC')$([ $quick = 1 ] && echo ', QUICK sizes: not a measurement')"
+echo "host:  $(nproc) cores, $host_cpu, Linux $(uname -r), QEMU $qemu"
+echo "bench: Debian ${I[vm_kernel]} in QEMU TCG -cpu max (${I[vm_cpus]} vCPU, ${I[vm_mem_mb]} MB); kvm-amd's guests run nested"
+echo "       on emulated SVM, so every VM exit is emulated (~26 us each): compare ratios, not times."
+echo "       Exit ratios: one VM making CPUID exits in 400 ms segments, the switch made between"
+echo "       segments (untimed); a segment's rate is its fastest-decile 50-exit chunk (~1.5 ms: host"
+echo "       load spoils chunks, not segments); each segment against the mean of its neighbours,"
+echo "       counted when those agree within 3% (steady load); the median.  A switch that changes"
+echo "       nothing is the baseline: it shows the method's noise."
+echo
+printf '%-58s %-22s %s\n' "figure" "value" "baseline / target"
+echo "1. cost per VM exit (kvm_lstar loaded vs not; IQR of the comparisons, steady/segments)"
+printf '   %-55s %-22s %s\n' "exits/s, kvm_lstar not loaded (median segment)" "$(f '%.0f' exit_rate_unloaded)" "CPUID: the cheapest exit"
+printf '   %-55s %-22s %s\n' "exits/s, kvm_lstar loaded (median segment)" "$(f '%.0f' exit_rate_loaded)" ""
+printf '   %-55s %-22s %s\n' "a switch that changes nothing (exit_null_ratio)" "$(f '%.3f' exit_null_ratio)" "baseline: the method's noise, IQR ${I[exit_null_ratio_iqr]}, ${I[exit_null_ratio_steady]}"
+printf '   %-55s %-22s %s\n' "loaded / unloaded (exit_ratio)" "$(f '%.3f' exit_ratio)" ">= 0.98: $vexit (IQR ${I[exit_ratio_iqr]}, ${I[exit_ratio_steady]})"
+echo "2. capture to notification (guest WRMSR LSTAR to the client having the value; p50 / p99)"
+printf '   %-55s %-22s %s\n' "kvm-lstar watch, sample path (${R[event_latency_n]} captures)" "$(ms event_latency_p50_us) / $(ms event_latency_p99_us)" "events"
+printf '   %-55s %-22s %s\n' "  of which write to capture (module's captured_ns)" "$(ms event_latency_cap_p50_us) / $(ms event_latency_cap_p99_us)" ""
+printf '   %-55s %-22s %s\n' "  of which capture to watch's JSON line" "$(ms event_latency_notify_p50_us) / $(ms event_latency_notify_p99_us)" ""
+printf '   %-55s %-22s %s\n' "kvm-lstar watch, intercept path (--fep, ${R[event_latency_intercept_n]} captures)" "$(ms event_latency_intercept_p50_us) / $(ms event_latency_intercept_p99_us)" ""
+printf '   %-55s %-22s %s\n' "KVM_GET_MSRS poll every 100 ms (${R[poll100ms_latency_n]} captures)*" "$(ms poll100ms_latency_p50_us) / $(ms poll100ms_latency_p99_us)" "baseline: watch is $(times_of poll100ms_latency_p50_us event_latency_p50_us) sooner (p50)"
+printf '   %-55s %-22s %s\n' "KVM_GET_MSRS poll every 1 ms (${R[poll1ms_latency_n]} captures)*" "$(ms poll1ms_latency_p50_us) / $(ms poll1ms_latency_p99_us)" "baseline: 1000 ioctls/s per vCPU"
+echo "   * the poller is a thread of the VMM (only it has the vCPU fd), and its vCPU waits in user"
+echo "     space between captures, so no poll ever waits for KVM_RUN to return: polling's best case."
+echo "3. scale (${I[scale_vms]} VMs x ${I[scale_vcpus]} vCPUs = $nrec live records, parked: no exits of their own)"
+printf '   %-55s %-22s %s\n' "dump of all $nrec records, libkvmlstar (dump4096_ms)" "$(f '%.2f ms' dump4096_ms)" "< 50 ms: $vdump"
+printf '   %-55s %-22s %s\n' "kvm-lstar list --json, whole command" "$(f '%.1f ms' list4096_ms)" "baseline: kvm-lstar status $(f '%.1f ms' cli_startup_ms)"
+printf '   %-55s %-22s %s\n' "module memory per record (slab delta at clear)" "$(f '%.0f bytes' record_bytes)" "baseline: a parked vCPU itself $(f '%.0f KB' kvm_kb_per_vcpu)"
+printf '   %-55s %-22s %s\n' "exits/s with $nrec records / unloaded (exit_ratio_4096)" "$(f '%.3f' exit_ratio_4096)" ">= 0.98: $vx4 (IQR ${I[exit_ratio_4096_iqr]}, ${I[exit_ratio_4096_steady]})"
+printf '   %-55s %-22s %s\n' "exits/s with $nrec records / with 0 (exit_growth_4096)" "$(f '%.3f' exit_growth_4096)" "no growth, >= 0.98: $vg4 (IQR ${I[exit_growth_4096_iqr]}, ${I[exit_growth_4096_steady]})"
+echo "4. symbol lookup (synthetic vmlinux: ${R[symbol_count]} symbols, ${R[symbol_file_mb]} MB, target last; hyperfine medians)"
+printf '   %-55s %-22s %s\n' "kvm-lstar symbol --vmlinux (${R[symbol_runs_kvmlstar]} runs)" "$(f '%.2f ms' symbol_kvmlstar_ms)" ""
+printf '   %-55s %-22s %s\n' "nm | grep (${R[symbol_runs_nm]} runs)" "$(f '%.1f ms' symbol_nm_ms)" "speedup $(f '%.0fx' symbol_speedup_nm), >= 10x: $vsym"
+printf '   %-55s %-22s %s\n' "readelf -s | grep" "$(f '%.1f ms' symbol_readelf_ms)" "speedup $(f '%.0fx' symbol_speedup_readelf)"
+exit_why=0
+for k in "${missed[@]}"; do
+	echo
+	case $k in
+	exit_ratio|exit_ratio_4096|exit_growth_4096)
+		echo "MISSED $k = $(f '%.3f' "$k"), target >= 0.98, by $(awk -v x="${R[$k]}" \
+			'BEGIN { printf "%.1f", (0.98 - x) / 0.98 * 100 }')%; the null switch of this run: $(f '%.3f' exit_null_ratio)."
+		[ $exit_why = 1 ] && { echo "  Same cause as above."; continue; }
+		exit_why=1
+		echo "  Why: CPUID is the cheapest exit there is ($(awk -v r="${R[exit_rate_unloaded]}" \
+			'BEGIN { printf "%.0f", 1e6 / r }') us here, handled in the kernel), so"
+		echo "  the probe's fixed cost shows most.  In a one-off experiment (same method), a no-op probe"
+		echo "  on kvm_exit and a bare vmcb01 LSTAR compare each cost under 1%: the rest is kvm_lstar's"
+		echo "  probe body (per-CPU cache, reuse check, task check, compare).  Cutting its common case to"
+		echo "  the record's first cache line and two vCPU fields did not move the figure (0.967 before,"
+		echo "  0.969 after), so the cost is not in what it reads; under TCG every call and return of the"
+		echo "  body (return thunks) is emulated too.  Next to measure: the lookup inlined into the probe"
+		echo "  (one translation unit, no call).  Hardware, where an exit costs far less emulation, was"
+		echo "  not measured." ;;
+	dump4096_ms)
+		echo "MISSED dump4096_ms = ${R[$k]} ms, target < 50 ms: every netlink part of the dump walks the"
+		echo "  record list from its start to the cursor, and libnl parses each attribute; under TCG that"
+		echo "  passes 50 ms.  A resumable list position in the dump would remove the rescans." ;;
+	symbol_speedup_nm)
+		echo "MISSED symbol_speedup_nm = ${R[$k]}x, target >= 10x: see $res/work/hyperfine.txt." ;;
+	esac
+done
+echo
+if [ $report_only = 1 ]; then
+	echo "made again (--report-only) from $res/symbol.out and $res/vm.out"
+else
+	echo "took $(( $(date +%s) - started )) s; raw output: $res/symbol.out, $res/vm.out"
+fi
+echo
+for k in "${required[@]}" "${extra[@]}"; do
+	echo "BENCH $k=${R[$k]}"
+done
+} >"$res/results.txt"
+
+echo
+cat "$res/results.txt"

@@ -1,0 +1,315 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# tests/bench/vm-bench.sh [--quick] [--prove-faults] [--fault STEP]: the part
+# of `make bench` that runs inside the VM bench (tests/bench/bench.sh boots it):
+#   1. cost per VM exit: one VM making CPUID exits in segments, kvm_lstar
+#      loaded and unloaded between them (and, first, a switch that changes
+#      nothing: the method's own noise);
+#   2. capture to notification: kvm-lstar watch vs KVM_GET_MSRS polling at
+#      100 ms and 1 ms;
+#   3. scale: 64 VMs x 64 parked vCPUs (4096 live records): dump time,
+#      module memory per record, per-exit cost with them live.
+# Prints "RESULT NAME=NUMBER" and "INFO NAME=TEXT" lines for bench.sh's
+# table, and progress lines.  Any step that fails ends the script with a
+# "vm-bench: FAIL: ..." line and exit 1: no partial result is passed off
+# as a measurement.
+#
+#   --quick         tiny sizes, same code paths (make bench-check)
+#   --fault STEP    make STEP's inner command fail, to prove that the bench
+#                   then fails: exits (lstar-bench exits refuses its arguments),
+#                   latency (the watch client exits), scale (lstar-bench
+#                   many refuses its arguments), dump (fewer records than
+#                   expected)
+#   --prove-faults  after the measurements, run this script again with
+#                   each --fault (quick sizes) and check that each fails
+set -u
+quick=0 fault='' prove=0
+while [ $# -gt 0 ]; do
+	case $1 in
+	--quick) quick=1; shift ;;
+	--prove-faults) prove=1; shift ;;
+	--fault) fault=${2:?}; shift 2 ;;
+	*) echo "vm-bench: unknown argument '$1'" >&2; exit 2 ;;
+	esac
+done
+
+# Exit cost: segments of SEG_MS ms of exits, SETTLE_MS after each switch,
+# until STEADY comparisons whose neighbours agree within TOL percent (at
+# most SEGS segments).
+if [ $quick = 1 ]; then
+	SEGS=9 STEADY=3 TOL=100 SEG_MS=50 SETTLE_MS=100
+	# 256 records: fewer would drown in the slab noise (~20 KB)
+	LAT_N=20 FEP_N=10 POLL100_N=4 POLL1_N=20 VMS=4 VCPUS=64 DUMPS=3 BYTES_REPS=1
+else
+	SEGS=121 STEADY=15 TOL=3 SEG_MS=400 SETTLE_MS=500
+	LAT_N=300 FEP_N=150 POLL100_N=100 POLL1_N=300 VMS=64 VCPUS=64 DUMPS=11 BYTES_REPS=3
+fi
+NREC=$((VMS * VCPUS))
+
+t=/tmp/vm-bench.$$	# one per run: the --prove-faults runs nest
+rm -rf $t
+mkdir -p $t || exit 1
+
+fail() {
+	echo "vm-bench: FAIL: $*" >&2
+	exit 1
+}
+result() {
+	case $2 in
+	''|*[!0-9.]*|*.*.*) fail "result $1 is not a number: '$2'" ;;
+	esac
+	echo "RESULT $1=$2"
+}
+info() { echo "INFO $1=$2"; }
+
+# kv KEY LINE: the value of KEY=VALUE in a line of lstar-bench's output.
+kv() {
+	local v
+	v=$(printf '%s\n' "$2" | tr ' ' '\n' | sed -n "s/^$1=//p" | head -n1)
+	[ -n "$v" ] || fail "no $1= in: $2"
+	echo "$v"
+}
+
+# median X...: the median of numbers; ratio A B: A/B.
+median() {
+	printf '%s\n' "$@" | awk '
+		{ v[NR] = $1 + 0 }
+		END {
+			if (NR == 0) exit 1
+			for (i = 2; i <= NR; i++)
+				for (j = i; j > 1 && v[j - 1] > v[j]; j--) {
+					x = v[j]; v[j] = v[j - 1]; v[j - 1] = x
+				}
+			m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+			printf "%.4f\n", m
+		}'
+}
+minmax() {
+	printf '%s\n' "$@" | awk 'NR == 1 { lo = hi = $1 + 0 }
+		{ if ($1 + 0 < lo) lo = $1 + 0; if ($1 + 0 > hi) hi = $1 + 0 }
+		END { printf "%.3f..%.3f\n", lo, hi }'
+}
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.4f\n", a / b }'; }
+
+loaded() { [ -d /sys/module/kvm_lstar ]; }
+module_on() {
+	loaded || /sbin/modprobe kvm_lstar || fail "modprobe kvm_lstar failed"
+	kvm-lstar status >/dev/null || fail "kvm-lstar status fails after loading the module"
+}
+module_off() {
+	if loaded; then
+		/sbin/modprobe -r kvm_lstar || fail "modprobe -r kvm_lstar failed"
+	fi
+	! kvm-lstar status >/dev/null 2>&1 || fail "the module still answers after unloading"
+}
+# count_records: nrec = the records the module holds now.
+count_records() {
+	nrec=$(kvm-lstar status --json | jq -e .records) ||
+		fail "kvm-lstar status --json failed"
+}
+
+# exits NAME ON OFF: the exit benchmark, one VM in one process making
+# CPUID exits in segments, with the shell command OFF, ON, OFF, ... run
+# between them (untimed); each segment against the mean of its neighbours
+# when those agree (the host's load was steady), median of those: NAME =
+# on/off, NAME_iqr (their spread), NAME_steady (how many).
+exits() {
+	local name=$1 on=$2 off=$3 out extra=
+	[ "$fault" = exits ] && extra="--chunk 0"
+	# shellcheck disable=SC2086
+	out=$(lstar-bench exits --segments $SEGS --steady $STEADY --tolerance $TOL \
+		--segment-ms $SEG_MS --settle-ms $SETTLE_MS --on "$on" --off "$off" $extra 2>&1) ||
+		fail "lstar-bench exits ($name) failed: $out"
+	printf '%s\n' "$out" | sed 's/^/  /'
+	result "$name" "$(kv ratio "$out")"
+	info "${name}_iqr" "$(kv ratio_p25 "$out")..$(kv ratio_p75 "$out")"
+	info "${name}_steady" "$(kv steady "$out")/$(kv segments "$out")"
+	rate_on=$(kv rate_on "$out") rate_off=$(kv rate_off "$out")
+}
+
+# Kernel slab memory in use, in bytes, after flushing the per-CPU caches.
+slab_bytes() {
+	local s
+	for s in /sys/kernel/slab/*/shrink; do
+		echo 1 >"$s" 2>/dev/null
+	done
+	awk 'NR > 2 { sum += $2 * $4 } END { printf "%d\n", sum }' /proc/slabinfo
+}
+
+memavail_kb() { awk '/^MemAvailable:/ { print $2 }' /proc/meminfo; }
+
+info vm_kernel "$(uname -r)"
+info vm_cpus "$(nproc)"
+info vm_mem_mb "$(awk '/^MemTotal:/ { printf "%d", $2 / 1024 }' /proc/meminfo)"
+info vm_cpu "$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1)"
+info scale_vms "$VMS"
+info scale_vcpus "$VCPUS"
+module_on
+
+# ---- 1. cost per VM exit ------------------------------------------------------
+echo "== 1. cost per VM exit: segments of $SEG_MS ms of CPUID exits, $STEADY steady comparisons"
+echo "  first a switch that changes nothing (the method's own noise), then kvm_lstar"
+echo "  unloaded and loaded in turn"
+exits exit_null_ratio true true
+exits exit_ratio "/sbin/modprobe kvm_lstar" "/sbin/modprobe -r kvm_lstar"
+result exit_rate_loaded "$rate_on"
+result exit_rate_unloaded "$rate_off"
+module_on
+info exit_segment_ms "$SEG_MS"
+
+# ---- 2. capture to notification ----------------------------------------------
+echo "== 2. capture to notification: guest WRMSR LSTAR to the client learning the value"
+kvm-lstar clear >/dev/null || fail "kvm-lstar clear failed"
+watch_tool=kvm-lstar
+[ "$fault" = latency ] && watch_tool=false
+
+# latency NAME ARGS...: one lstar-bench latency run; results NAME_p50_us...
+latency() {
+	local name=$1 out k
+	shift
+	out=$(lstar-bench latency "$@" 2>&1) || fail "lstar-bench latency $*: $out"
+	echo "  $out"
+	for k in p50_us p90_us p99_us max_us; do
+		result "${name}_$k" "$(kv $k "$out")"
+	done
+	if [ "${name#event}" != "$name" ]; then
+		for k in cap_p50_us cap_p99_us notify_p50_us notify_p99_us; do
+			result "${name}_$k" "$(kv $k "$out")"
+		done
+	fi
+	result "${name}_n" "$(kv n "$out")"
+}
+latency event_latency --client watch --count $LAT_N --kvm-lstar $watch_tool
+latency event_latency_intercept --client watch --fep --count $FEP_N
+latency poll100ms_latency --client poll --poll-ms 100 --count $POLL100_N
+latency poll1ms_latency --client poll --poll-ms 1 --count $POLL1_N
+
+# ---- 3. scale -----------------------------------------------------------------
+echo "== 3. scale: $VMS VMs x $VCPUS vCPUs = $NREC live records"
+kvm-lstar clear >/dev/null || fail "kvm-lstar clear failed"
+mem0=$(memavail_kb)
+many_args="--vms $VMS --vcpus $VCPUS"
+[ "$fault" = scale ] && many_args="--vms $VMS --vcpus 65"
+mkfifo $t/ctl || fail "mkfifo $t/ctl failed"
+# shellcheck disable=SC2086
+lstar-bench many $many_args <$t/ctl >$t/many.out 2>&1 &
+many=$!
+exec 3>$t/ctl
+trap 'exec 3>&-; kill $many 2>/dev/null; rm -rf $t' EXIT
+
+# wait_line PATTERN COUNT: until many.out holds COUNT lines matching PATTERN.
+wait_line() {
+	local i=0
+	while [ "$(grep -c "$1" $t/many.out)" -lt "$2" ]; do
+		kill -0 $many 2>/dev/null || fail "lstar-bench many exited: $(cat $t/many.out)"
+		i=$((i + 1))
+		[ $i -gt 6000 ] && fail "lstar-bench many: no '$1' after 600 s: $(cat $t/many.out)"
+		sleep 0.1
+	done
+}
+# touch.sh: one more exit for every parked vCPU, so that all the records
+# exist again (after a reload or a clear), checked.  (Opening the FIFO
+# would block for good once lstar-bench many is gone: check, and bound it.)
+cat >$t/touch.sh <<EOF
+gone() { echo "touch.sh: lstar-bench many is gone: \$(cat $t/many.out)" >&2; exit 1; }
+kill -0 $many 2>/dev/null || gone
+n=\$(grep -c '^TOUCHED' $t/many.out)
+timeout 30 sh -c 'echo touch >$t/ctl' || gone
+i=0
+while [ "\$(grep -c '^TOUCHED' $t/many.out)" -le "\$n" ]; do
+	kill -0 $many 2>/dev/null || gone
+	i=\$((i + 1))
+	[ \$i -gt 6000 ] && { echo "touch.sh: no TOUCHED after 300 s" >&2; exit 1; }
+	sleep 0.05
+done
+r=\$(kvm-lstar status --json | jq -e .records) || exit 1
+[ "\$r" -ge $NREC ] || { echo "touch.sh: \$r records after a touch, expected $NREC" >&2; exit 1; }
+EOF
+touch_all() {
+	sh $t/touch.sh || fail "touching the parked vCPUs failed"
+	sleep 0.5	# let the capture events drain
+}
+
+wait_line '^READY' 1
+echo "  $(grep '^READY' $t/many.out)"
+count_records
+[ "$nrec" -ge $NREC ] || fail "$nrec records live, expected $NREC"
+mem1=$(memavail_kb)
+result scale_records "$nrec"
+result kvm_kb_per_vcpu "$(awk -v a="$mem0" -v b="$mem1" -v n=$NREC 'BEGIN { printf "%.1f", (a - b) / n }')"
+
+expect=$NREC
+[ "$fault" = dump ] && expect=$((NREC * 2))
+echo "  dump: all records through libkvmlstar, $DUMPS times"
+out=$(lstar-bench dump --repeat $DUMPS --expect $expect 2>&1) || fail "lstar-bench dump: $out"
+echo "  $out"
+result dump4096_ms "$(kv p50_ms "$out")"
+
+# ms_of CMD...: wall-clock milliseconds of one run of CMD, output to $t/cmd.out.
+ms_of() {
+	local t0 t1
+	t0=$EPOCHREALTIME
+	"$@" >$t/cmd.out || fail "$* failed"
+	t1=$EPOCHREALTIME
+	awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f\n", (b - a) * 1000 }'
+}
+echo "  the CLI: kvm-lstar list --json vs kvm-lstar status --json (start-up), $DUMPS times each"
+list=() status=()
+for k in $(seq 1 $DUMPS); do
+	status+=("$(ms_of kvm-lstar status --json)") || exit 1
+	list+=("$(ms_of kvm-lstar list --json)") || exit 1
+	lines=$(wc -l <$t/cmd.out)
+	[ "$lines" -ge $expect ] || fail "kvm-lstar list printed $lines records, expected $expect"
+done
+echo "  list (ms): ${list[*]}"
+echo "  status (ms): ${status[*]}"
+result list4096_ms "$(median "${list[@]}" | awk '{ printf "%.1f", $1 }')"
+result cli_startup_ms "$(median "${status[@]}" | awk '{ printf "%.1f", $1 }')"
+
+echo "  memory: slab bytes with the records, then after 'kvm-lstar clear'"
+per=()
+for k in $(seq 1 $BYTES_REPS); do
+	[ "$k" -gt 1 ] && touch_all
+	count_records
+	n1=$nrec
+	s1=$(slab_bytes)
+	kvm-lstar clear >/dev/null || fail "kvm-lstar clear failed"
+	sleep 2		# records are freed after an RCU grace period
+	count_records
+	n0=$nrec
+	s0=$(slab_bytes)
+	[ $((n1 - n0)) -ge $NREC ] || fail "clear dropped $((n1 - n0)) records, expected $NREC"
+	b=$(awk -v a="$s1" -v b="$s0" -v n=$((n1 - n0)) 'BEGIN { printf "%.1f", (a - b) / n }')
+	echo "  $((n1 - n0)) records: slab $s1 -> $s0 bytes, $b bytes per record"
+	per+=("$b")
+done
+result record_bytes "$(median "${per[@]}" | awk '{ printf "%.1f", $1 }')"
+info module_core_bytes "$(awk '$1 == "kvm_lstar" { print $2 }' /proc/modules)"
+
+echo "== 3. per-exit cost with $NREC records live"
+echo "  $NREC records live vs unloaded, then $NREC records vs none (cleared)"
+exits exit_ratio_4096 "/sbin/modprobe kvm_lstar && sh $t/touch.sh" "/sbin/modprobe -r kvm_lstar"
+module_on
+exits exit_growth_4096 "sh $t/touch.sh" "kvm-lstar clear >/dev/null"
+
+echo quit >&3
+wait $many || fail "lstar-bench many failed: $(cat $t/many.out)"
+exec 3>&-
+trap 'rm -rf $t' EXIT
+
+if [ $prove = 1 ]; then
+	echo "== each step, with its inner command failing, must fail the bench"
+	for s in exits latency scale dump; do
+		timeout 90 bash "$0" --quick --fault $s >$t/fault-$s.out 2>&1
+		rc=$?
+		why=$(grep -m1 '^vm-bench: FAIL' $t/fault-$s.out)
+		if [ $rc = 1 ] && [ -n "$why" ] && ! grep -q '^vm-bench: done' $t/fault-$s.out; then
+			echo "  --fault $s: exit 1 ($why)"
+		else
+			fail "--fault $s: exit $rc, not the failure it must be: $(tail -n 5 $t/fault-$s.out)"
+		fi
+	done
+	module_on
+fi
+echo "vm-bench: done"
