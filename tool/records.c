@@ -327,6 +327,9 @@ int cmd_wait(struct cli *c)
 
 static volatile sig_atomic_t stop_requested;
 
+/* The longest a stop request can go unseen (see watch_loop()). */
+#define STOP_SLICE_MS	200
+
 static void on_stop_signal(int sig)
 {
 	(void)sig;
@@ -440,11 +443,24 @@ static int watch_loop(const struct cli *c, struct kvmlstar_nl *nl)
 	int rc;
 
 	while (!c->count || seen < c->count) {
-		rc = kvmlstar_nl_next_event(nl, remaining_ms(deadline), &ev, &err);
+		int left = remaining_ms(deadline);
+
+		/*
+		 * A stop signal that lands between this check and the wait
+		 * does not interrupt the wait: wait in slices, so it is seen
+		 * within one.
+		 */
 		if (stop_requested)
 			return 0;
-		if (rc == KVMLSTAR_E_TIMEOUT)
-			return watch_timed_out(c, seen);
+		rc = kvmlstar_nl_next_event(nl, left < 0 || left > STOP_SLICE_MS ?
+					    STOP_SLICE_MS : left, &ev, &err);
+		if (stop_requested)
+			return 0;
+		if (rc == KVMLSTAR_E_TIMEOUT) {
+			if (deadline >= 0 && !remaining_ms(deadline))
+				return watch_timed_out(c, seen);
+			continue;
+		}
 		if (rc && !survivable(&err))
 			return fail(c, &err);
 		if (!rc && event_wanted(c, &ev)) {
