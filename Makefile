@@ -120,5 +120,17 @@ demo: deps
 vm-test: all
 	tests/vm/suites.sh
 
+# The VM bench's netlink fuzzer (tests/vm/suites/harden.sh, fuzz part) for
+# KVM_LSTAR_FUZZ_SECONDS on each kernel; part of `make fuzz`.  A failure
+# prints the seed; replay with harden.sh --fuzz-seed.
+KVM_LSTAR_FUZZ_SECONDS ?= 600
+.PHONY: fuzz-netlink
+fuzz: fuzz-netlink
+fuzz-netlink: user
+	for k in $(or $(KVM_LSTAR_KERNELS),6.1 6.12 7.2); do \
+	  O=$(O) tests/vm/run --kernel $$k --timeout $$(( $(KVM_LSTAR_FUZZ_SECONDS) + 300 )) \
+	    tests/vm/suites/harden.sh --only fuzz --fuzz-seconds $(KVM_LSTAR_FUZZ_SECONDS) || exit 1; \
+	done
+
 clean:
 	rm -rf $(O)

@@ -333,6 +333,10 @@ static int kernel_fail(const struct xact *x, const char *what, struct kvmlstar_e
 	case EACCES:
 		return kvmlstar__fail(err, KVMLSTAR_E_PERMISSION, e,
 			"%s needs CAP_NET_ADMIN (kernel: %s): run it as root", what, why);
+	case EPROTONOSUPPORT:
+		/* A dump that started while the module was being unloaded. */
+		return kvmlstar__fail(err, KVMLSTAR_E_NO_MODULE, e,
+			"%s: the kvm_lstar module was being unloaded: %s", what, no_module_msg);
 	case ENOENT:
 		if (!x->extack[0])
 			return kvmlstar__fail(err, KVMLSTAR_E_NO_MODULE, e, "%s", no_module_msg);
@@ -838,6 +842,37 @@ static int find_captured(struct kvmlstar_nl *nl, struct wanted *w, struct kvmlst
 }
 
 /*
+ * After an overrun the kernel drops every event for this socket, and says
+ * ENOBUFS only once, until the socket's queue has been read empty.  So
+ * empty it before looking at the state again: what is queued is older than
+ * that look anyway, and from then on each event is either delivered or
+ * reported by a new ENOBUFS.  Looking first and reading the stale events
+ * after would lose a capture made in between, silently.
+ */
+static void drain_events(struct kvmlstar_nl *nl, int64_t deadline)
+{
+	ssize_t n;
+
+	nl->ev_len = nl->ev_off = 0;
+	do {
+		n = recv(nl->ev_fd, nl->ev_buf, sizeof(nl->ev_buf), MSG_DONTWAIT | MSG_TRUNC);
+	} while ((n >= 0 || errno == EINTR || errno == ENOBUFS) &&
+		 remaining_ms(deadline) != 0);
+}
+
+/*
+ * KVMLSTAR_TEST_NO_RESYNC: for tests only, never for a real build.  It
+ * makes kvmlstar_wait() carry on after an event overrun as if no event had
+ * been lost, so the bench can show that its overrun test fails without the
+ * resync (tests/tools/tools.mk builds kvm-lstar-noresync with it).
+ */
+#ifdef KVMLSTAR_TEST_NO_RESYNC
+#define resync_after_overrun	false
+#else
+#define resync_after_overrun	true
+#endif
+
+/*
  * Wait for an event announcing a capture.  KVMLSTAR_E_NOT_FOUND asks the
  * caller to look at the state again: events were lost.  @err must not be
  * NULL: its sys_errno tells an overrun from other failures.
@@ -850,8 +885,12 @@ static int await_event(struct kvmlstar_nl *nl, struct wanted *w, int64_t deadlin
 
 	for (;;) {
 		rc = next_event(nl, deadline, &ev, err);
-		if (rc == KVMLSTAR_E_IO && err->sys_errno == ENOBUFS)
+		if (rc == KVMLSTAR_E_IO && err->sys_errno == ENOBUFS) {
+			if (!resync_after_overrun)
+				continue;
+			drain_events(nl, deadline);
 			return KVMLSTAR_E_NOT_FOUND;
+		}
 		if (rc)
 			return rc;
 		if (is_wanted(w, &ev)) {

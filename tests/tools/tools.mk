@@ -12,3 +12,41 @@ USER_TARGETS += $(O)/tests/bin/msrread
 $(O)/tests/bin/msrread: tests/tools/msrread.c $(O)/lib/libkvmlstar.a
 	@mkdir -p $(dir $@)
 	$(CC) $(USER_CFLAGS) -static -o $@ $< $(O)/lib/libkvmlstar.a
+
+# nlfuzz: random and malformed requests to the kvm_lstar family
+# (tests/vm/suites/harden.sh).
+USER_TARGETS += $(O)/tests/bin/nlfuzz
+
+$(O)/tests/bin/nlfuzz: tests/tools/nlfuzz.c include/uapi/linux/kvm_lstar.h
+	@mkdir -p $(dir $@)
+	$(CC) $(USER_CFLAGS) -Iinclude/uapi -static -o $@ $<
+
+# The event-overrun tests of harden.sh.  waitstop is kvmlstar_wait() with
+# stop points (its poll() and recv() wrapped at link time); the -noresync
+# variants are built from a lib/netlink.c compiled with the test-only
+# KVMLSTAR_TEST_NO_RESYNC, to show those tests fail without the resync.
+# Linked like kvm-lstar: the static library, libnl and libelf shared.
+HARDEN_NL_NORESYNC := $(O)/tests/noresync/netlink.o
+HARDEN_LIB_OBJS := $(filter-out $(O)/lib/netlink.o,$(patsubst lib/%.c,$(O)/lib/%.o,$(wildcard lib/*.c)))
+HARDEN_TOOL_OBJS := $(patsubst tool/%.c,$(O)/tool/%.o,$(wildcard tool/*.c))
+HARDEN_WRAP := -Wl,--wrap=poll,--wrap=recv
+
+USER_TARGETS += $(O)/tests/bin/waitstop $(O)/tests/bin/waitstop-noresync \
+	$(O)/tests/bin/kvm-lstar-noresync
+
+$(HARDEN_NL_NORESYNC): lib/netlink.c $(wildcard lib/*.h) include/uapi/linux/kvm_lstar.h
+	@mkdir -p $(dir $@)
+	$(CC) $(USER_CFLAGS) $(NL_CFLAGS) -fPIC -fvisibility=hidden -DKVMLSTAR_BUILDING \
+		-DKVMLSTAR_TEST_NO_RESYNC -c -o $@ $<
+
+$(O)/tests/bin/waitstop: tests/tools/waitstop.c $(O)/lib/libkvmlstar.a
+	@mkdir -p $(dir $@)
+	$(CC) $(USER_CFLAGS) $(HARDEN_WRAP) -o $@ $< $(O)/lib/libkvmlstar.a -lelf $(NL_LIBS)
+
+$(O)/tests/bin/waitstop-noresync: tests/tools/waitstop.c $(HARDEN_NL_NORESYNC) $(HARDEN_LIB_OBJS)
+	@mkdir -p $(dir $@)
+	$(CC) $(USER_CFLAGS) $(HARDEN_WRAP) -o $@ $^ -lelf $(NL_LIBS)
+
+$(O)/tests/bin/kvm-lstar-noresync: $(HARDEN_TOOL_OBJS) $(HARDEN_NL_NORESYNC) $(HARDEN_LIB_OBJS)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ -lelf $(NL_LIBS)
