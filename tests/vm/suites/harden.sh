@@ -684,14 +684,21 @@ part_reload() {
 	lstar-guest >/dev/null 2>&1	# KVM's first use allocates for good
 	kvm-lstar clear >/dev/null
 	size0=$(awk '$1 == "kvm_lstar" { print $2 }' /proc/modules)
-	m0=$(mem rl0 stable)
 	# Control: an unload gives back the module's hash tables (2 x 128 kB).
-	modprobe -r kvm_lstar
-	mu=$(mem rlu stable)
-	modprobe kvm_lstar
-	freed=$(( $(memval nonfile "$m0") - $(memval nonfile "$mu") ))
-	echo "  an unload gives back $freed kB (nonfile)"
-	[ "$freed" -ge 200 ] && ok || bad "an unload gives back only $freed kB: the leak check is blind"
+	# Other memory moves too, so the best of three tries counts.
+	best=-999999
+	for try in 1 2 3; do
+		m0=$(mem rl0 stable)
+		modprobe -r kvm_lstar
+		mu=$(mem rlu stable)
+		modprobe kvm_lstar
+		freed=$(( $(memval nonfile "$m0") - $(memval nonfile "$mu") ))
+		[ "$freed" -gt "$best" ] && best=$freed
+		[ "$best" -ge 200 ] && break
+	done
+	m0=$(mem rl0 stable)
+	echo "  an unload gives back $best kB (nonfile, best of $try)"
+	[ "$best" -ge 200 ] && ok || bad "an unload gives back only $best kB: the leak check is blind"
 
 	guest rl-a --vcpus 4 --lstar 0xffffffff88000000 --hold 120
 	va=$gpid
@@ -767,10 +774,19 @@ part_reload() {
 	echo "  before: $m0"
 	echo "  after:  $m1"
 	echo "  kmalloc classes grown: $(grown rl0 rl1)"
-	# Leaking the hash tables would take $rounds x 256 kB; VMs running make
-	# up to ~1.5 MB of noise here.  The workqueue and the probes' data are
-	# slab.
-	within "memory after $rounds reloads" "$m0" "$m1" nonfile 2560
+	# VMs running around the reloads move nonfile by megabytes (5.5 MB once
+	# on 7.2), so under load it is only a sanity bound; the leak check for
+	# page allocations (the hash tables: 256 kB a load) is the quiet one
+	# below.  The workqueue and the probes' data are slab.
+	within "memory after $rounds reloads under load" "$m0" "$m1" nonfile 8192
+	for i in $(seq 1 $rounds); do
+		modprobe -r kvm_lstar && modprobe kvm_lstar || bad "quiet reload $i failed"
+	done
+	m2=$(mem rl2 stable)
+	echo "  after $rounds quiet reloads: $m2"
+	# Quiet, 100 reloads on 7.2 moved nonfile by under 0.3 MB; a table leak
+	# would be 5 MB here.
+	within "memory after $rounds quiet reloads" "$m1" "$m2" nonfile 1024
 	within "kmalloc after $rounds reloads" "$m0" "$m1" kmalloc 48
 	within "unreclaimable slab after $rounds reloads" "$m0" "$m1" SUnreclaim 256
 	within "vmalloc after $rounds reloads" "$m0" "$m1" VmallocUsed 256
