@@ -21,7 +21,6 @@
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 dir=${1:?usage: debian-kernel.sh DIR}
-cache=${KVM_LSTAR_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kvm-lstar}
 
 warn() {
 	echo "unit-test: $*; the tests of Debian's kernel image will be skipped" >&2
@@ -30,6 +29,7 @@ warn() {
 
 # shellcheck source=tests/vm/kernels.sh
 . "$top/tests/vm/kernels.sh"
+cache=$(kernel_cache)
 # Both helpers exit on failure: run them in subshells.
 kver=$( (kernel_resolve 6.1 && echo "$kver") 2>/dev/null) || warn "no Debian 6.1 kernel headers installed ('make deps')"
 [ -f "$dir/vmlinux" ] && [ -f "$dir/System.map" ] && [ "$(cat "$dir/kver" 2>/dev/null)" = "$kver" ] && exit 0
