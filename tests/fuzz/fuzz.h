@@ -150,4 +150,28 @@ static void fuzz_entry(struct kvmlstar_syms *s)
 #endif
 }
 
+/*
+ * What both targets do first, the way the CLI does it: open the input in
+ * format @fmt, check the contract, resolve entry_SYSCALL_64 and derive, and
+ * look up _text.  Returns the open table, or NULL when the input was refused.
+ */
+static struct kvmlstar_syms *fuzz_open(const uint8_t *data, size_t size,
+				       enum kvmlstar_symfmt fmt)
+{
+	const char *path = fuzz_file(data, size);
+	struct kvmlstar_syms *s = (struct kvmlstar_syms *)0x1;
+	struct kvmlstar_error err;
+	uint64_t a;
+	int r;
+
+	memset(&err, 0x7f, sizeof(err));
+	r = kvmlstar_syms_open(path, fmt, &s, &err);
+	fuzz_check_open(r, s, &err, path, fmt);
+	if (r != KVMLSTAR_OK)
+		return NULL;
+	fuzz_entry(s);
+	fuzz_lookup(s, "_text", &a);
+	return s;
+}
+
 #endif /* KVMLSTAR_FUZZ_H */

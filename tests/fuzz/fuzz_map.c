@@ -128,20 +128,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	const char *path = fuzz_file(data, size);
-	struct kvmlstar_syms *s = (struct kvmlstar_syms *)0x1;
-	struct kvmlstar_error err;
-	uint64_t a;
-	int r;
+	struct kvmlstar_syms *s = fuzz_open(data, size, KVMLSTAR_SYMFMT_MAP);
 
-	memset(&err, 0x7f, sizeof(err));
-	r = kvmlstar_syms_open(path, KVMLSTAR_SYMFMT_MAP, &s, &err);
-	fuzz_check_open(r, s, &err, path, KVMLSTAR_SYMFMT_MAP);
-	if (r != KVMLSTAR_OK)
+	if (!s)
 		return 0;
 	fuzz_assert(kvmlstar_syms_build_id(s) == NULL);
-	fuzz_entry(s);
-	fuzz_lookup(s, "_text", &a);
 	check_lines(s, data, size);
 	kvmlstar_syms_close(s);
 	return 0;
