@@ -93,29 +93,23 @@ def main():
             check(hdr.get(n) == v, "enum %s = %d, header %r" % (n, v, hdr.get(n)))
             v += 1
 
-    for aset in spec["attribute-sets"]:
-        prefix = aset.get("name-prefix", family + "-" + aset["name"] + "-a-")
+    def numbered(what, prefix, items):
+        """YNL numbering: from 1, or an item's own value; then FOO_MAX."""
         v = 1
-        for a in aset["attributes"]:
-            v = a.get("value", v)
-            n = c_name(prefix, a["name"])
+        for item in items:
+            v = item.get("value", v)
+            n = c_name(prefix, item["name"])
             seen.add(n)
-            check(hdr.get(n) == v, "attribute %s = %d, header %r" % (n, v, hdr.get(n)))
+            check(hdr.get(n) == v, "%s %s = %d, header %r" % (what, n, v, hdr.get(n)))
             v += 1
         check(hdr.get(c_name(prefix, "max")) == v - 1,
-              "attribute max %d, header %r" % (v - 1, hdr.get(c_name(prefix, "max"))))
+              "%s max %d, header %r" % (what, v - 1, hdr.get(c_name(prefix, "max"))))
 
+    for aset in spec["attribute-sets"]:
+        numbered("attribute", aset.get("name-prefix", family + "-" + aset["name"] + "-a-"),
+                 aset["attributes"])
     ops = spec["operations"]
-    prefix = ops.get("name-prefix", family + "-cmd-")
-    v = 1
-    for op in ops["list"]:
-        v = op.get("value", v)
-        n = c_name(prefix, op["name"])
-        seen.add(n)
-        check(hdr.get(n) == v, "command %s = %d, header %r" % (n, v, hdr.get(n)))
-        v += 1
-    check(hdr.get(c_name(prefix, "max")) == v - 1,
-          "command max %d, header %r" % (v - 1, hdr.get(c_name(prefix, "max"))))
+    numbered("command", ops.get("name-prefix", family + "-cmd-"), ops["list"])
 
     groups = [g["name"] for g in spec.get("mcast-groups", {}).get("list", [])]
     check(groups == [hdr.get("KVM_LSTAR_MCGRP_EVENTS")],
