@@ -32,27 +32,19 @@ kvm:x:100:user
 user:x:1000:
 GR
 
-# Copy an ELF and the shared libraries it needs, keeping their paths.
-copy_elf() {
-	local f lib
-	for f in "$@"; do
-		cp -L --parents "$f" "$s"
-		for lib in $(ldd "$f" 2>/dev/null | grep -o '/[^ ]*'); do
-			[ -e "$s$lib" ] || cp -L --parents "$lib" "$s"
-		done
-	done
-}
+# shellcheck source=tests/vm/copy-elf.sh
+. "$top/tests/vm/copy-elf.sh"
 
 # kmod provides modprobe/rmmod/insmod/lsmod/depmod.  SCRIPT runs under bash:
 # busybox's shell would run its own modprobe applet ahead of PATH, and that
 # one's 'modprobe -r kvm_lstar' fails trying to unload kvm too.
-copy_elf /bin/kmod /usr/bin/jq /bin/bash
+copy_elf "$s" /bin/kmod /usr/bin/jq /bin/bash
 for t in modprobe rmmod insmod lsmod depmod modinfo; do
 	ln -sf /bin/kmod "$s/sbin/$t"
 done
 
 # Libraries the project's own dynamically linked tools need.
-copy_elf /usr/lib/x86_64-linux-gnu/libnl-genl-3.so.200 /usr/lib/x86_64-linux-gnu/libnl-3.so.200 \
+copy_elf "$s" /usr/lib/x86_64-linux-gnu/libnl-genl-3.so.200 /usr/lib/x86_64-linux-gnu/libnl-3.so.200 \
 	/usr/lib/x86_64-linux-gnu/libelf.so.1
 
 # KVM and what it depends on.
@@ -75,7 +67,7 @@ done
 cp "$mdir"/modules.order "$mdir"/modules.builtin "$mdir"/modules.builtin.modinfo "$s/lib/modules/$kver/"
 
 # QEMU for guest-linux, with the firmware a -kernel boot reads.
-copy_elf /usr/bin/qemu-system-x86_64
+copy_elf "$s" /usr/bin/qemu-system-x86_64
 for fw in /usr/share/seabios/bios-256k.bin /usr/share/qemu/linuxboot_dma.bin \
 	/usr/share/qemu/kvmvapic.bin; do
 	cp -L --parents "$fw" "$s"

@@ -29,25 +29,18 @@ name=$1 out=$2
 s=$(mktemp -d)
 trap 'rm -rf "$s"' EXIT
 
-copy_elf() {
-	local f lib
-	for f in "$@"; do
-		cp -L --parents "$f" "$s"
-		for lib in $(ldd "$f" 2>/dev/null | grep -o '/[^ ]*'); do
-			[ -e "$s$lib" ] || cp -L --parents "$lib" "$s"
-		done
-	done
-}
+# shellcheck source=tests/vm/copy-elf.sh
+. "$top/tests/vm/copy-elf.sh"
 
 case $name in
 bpftrace)
 	[ -x /usr/bin/bpftrace ] || { echo "build-extra: no /usr/bin/bpftrace: run 'make deps'" >&2; exit 1; }
-	copy_elf /usr/bin/bpftrace
+	copy_elf "$s" /usr/bin/bpftrace
 	;;
 ynl)
 	[ -x /usr/bin/genl-ctrl-list ] || { echo "build-extra: no genl-ctrl-list: run 'make deps'" >&2; exit 1; }
 	ynl=$(ynl_tree)
-	copy_elf /usr/bin/python3.11 /usr/bin/genl-ctrl-list
+	copy_elf "$s" /usr/bin/python3.11 /usr/bin/genl-ctrl-list
 	ln -s python3.11 "$s/usr/bin/python3"
 	# The standard library without its tests, GUI and packaging tools.
 	(cd / && tar -cf - --exclude='__pycache__' --exclude='usr/lib/python3.11/test' \
@@ -55,13 +48,13 @@ ynl)
 		--exclude='usr/lib/python3.11/turtledemo' --exclude='usr/lib/python3.11/ensurepip' \
 		--exclude='usr/lib/python3.11/lib2to3' --exclude='usr/lib/python3.11/pydoc_data' \
 		usr/lib/python3.11) | tar -xf - -C "$s"
-	copy_elf /usr/lib/python3.11/lib-dynload/*.so
+	copy_elf "$s" /usr/lib/python3.11/lib-dynload/*.so
 	mkdir -p "$s/usr/lib/python3/dist-packages"
 	for m in yaml _yaml attr attrs jsonschema pyrsistent _pyrsistent_version.py; do
 		cp -a /usr/lib/python3/dist-packages/$m "$s/usr/lib/python3/dist-packages/"
 	done
 	for so in "$s"/usr/lib/python3/dist-packages/_yaml/*.so "$s"/usr/lib/python3/dist-packages/pyrsistent/*.so; do
-		[ -e "$so" ] && copy_elf "${so#"$s"}"
+		[ -e "$so" ] && copy_elf "$s" "${so#"$s"}"
 	done
 	mkdir -p "$s/usr/share/kvm-lstar/ynl"
 	cp -a "$ynl/tools/net/ynl/." "$s/usr/share/kvm-lstar/ynl/"
