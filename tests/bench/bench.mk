@@ -19,9 +19,12 @@ USER_TARGETS += $(O)/tests/bin/lstar-bench
 # Static, libkvmlstar and libnl included: its dump mode times the library.
 # -Wl,--no-warnings: libnl's address helpers bring glibc's "getaddrinfo in
 # a static binary" link warnings; nothing here resolves host names.
-$(O)/tests/bin/lstar-bench: tests/bench/lstar-bench.c $(LIB_A)
+# The long-mode guest set-up is tests/vmm/longmode.c, shared with lstar-guest
+# (LONGMODE_SRC and LONGMODE_DEPS come from tests/vmm/vmm.mk).
+$(O)/tests/bin/lstar-bench: tests/bench/lstar-bench.c $(LONGMODE_DEPS) $(LIB_A)
 	@mkdir -p $(dir $@)
-	$(CC) $(USER_CFLAGS) -static -pthread -Wl,--no-warnings -o $@ $< $(LIB_A) \
+	$(CC) $(USER_CFLAGS) -Itests/vmm -static -pthread -Wl,--no-warnings -o $@ $< \
+		$(LONGMODE_SRC) $(LIB_A) \
 		$(shell pkg-config --static --libs libnl-genl-3.0 2>/dev/null)
 
 $(O)/bench/mkelf: tests/bench/mkelf.c

@@ -35,7 +35,6 @@
  * Exit status: 0 success, 1 failure (one line on stderr), 2 bad usage.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <math.h>
@@ -48,7 +47,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <sys/mman.h>
 #include <sys/random.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -58,42 +56,20 @@
 #include <linux/kvm.h>
 
 #include "kvmlstar.h"
+#include "longmode.h"
 
 #define PROG			"lstar-bench"
 
-#define MSR_LSTAR		0xc0000082u
 #define BENCH_PORT		0x4c42		/* 'L' 'B' */
-#define MAX_VCPUS		64
+#define MAX_VCPUS		LM_MAX_VCPUS
 
-/* Guest memory: one 2 MiB page at GPA 0, shared by every VM. */
-#define MEM_SIZE		0x200000ull
-#define PML4_GPA		0x1000ull
-#define PDPT_GPA		0x2000ull
-#define PD_GPA			0x3000ull
-#define GDT_GPA			0x4000ull
-#define TSS_GPA			0x5000ull
-#define VALUE_GPA		0x6000ull	/* latency: the next value */
-#define CODE_GPA(i)		(0x10000ull + (uint64_t)(i) * CODE_SIZE)
-#define CODE_SIZE		0x1000ull
+/*
+ * Guest memory as in longmode.h, one mapping shared by every VM; vCPU i's
+ * code at LM_CODE_GPA(i).  All vCPUs get the same RSP (no guest code here
+ * touches the stack).
+ */
+#define VALUE_GPA		LM_FREE_GPA	/* latency: the next value */
 #define STACK_TOP		0x100000ull
-
-#define SEL_CODE		0x08
-#define SEL_DATA		0x10
-#define SEL_TSS			0x18
-
-#define PTE_P			(1ull << 0)
-#define PTE_RW			(1ull << 1)
-#define PTE_PS			(1ull << 7)
-
-#define X86_CR0_PE		(1ull << 0)
-#define X86_CR0_MP		(1ull << 1)
-#define X86_CR0_ET		(1ull << 4)
-#define X86_CR0_NE		(1ull << 5)
-#define X86_CR0_WP		(1ull << 16)
-#define X86_CR0_PG		(1ull << 31)
-#define X86_CR4_PAE		(1ull << 5)
-#define EFER_LME		(1ull << 8)
-#define EFER_LMA		(1ull << 10)
 
 /* Values: canonical, 2 MiB apart, distinct per capture. */
 #define VALUE_BASE		0xffff900000000000ull
@@ -121,10 +97,7 @@ struct vm {
 	struct vcpu *vcpus;
 };
 
-static int kvm_fd;
-static size_t run_size;
-static uint8_t *mem;
-static struct kvm_cpuid2 *cpuid;
+static struct lm_kvm kvm;
 
 static __attribute__((noreturn, format(printf, 1, 2)))
 void die(const char *fmt, ...)
@@ -228,265 +201,138 @@ static uint32_t random_u32(void)
 
 /* ---- guest set-up ------------------------------------------------------ */
 
-static uint64_t gdt_entry(uint32_t base, uint32_t limit, uint8_t access,
-			  uint8_t flags)
-{
-	return (uint64_t)(limit & 0xffff) |
-	       (uint64_t)(base & 0xffffff) << 16 |
-	       (uint64_t)access << 40 |
-	       (uint64_t)((limit >> 16) & 0xf) << 48 |
-	       (uint64_t)(flags & 0xf) << 52 |
-	       (uint64_t)(base >> 24) << 56;
-}
-
 /* /dev/kvm, the shared guest memory (page tables, GDT, TSS) and CPUID. */
 static void kvm_init(void)
 {
-	uint64_t *pml4, *pdpt, *pd, *gdt;
-	int ret, nent = 64;
+	struct lm_error err;
 
-	kvm_fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
-	if (kvm_fd < 0)
-		die("cannot open /dev/kvm: %s", strerror(errno));
-	ret = ioctl(kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
-	if (ret < 0)
-		die("KVM_GET_VCPU_MMAP_SIZE failed: %s", strerror(errno));
-	run_size = ret;
-
-	mem = mmap(NULL, MEM_SIZE, PROT_READ | PROT_WRITE,
-		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	if (mem == MAP_FAILED)
-		die("mmap of guest memory failed: %s", strerror(errno));
-	pml4 = (uint64_t *)(mem + PML4_GPA);
-	pdpt = (uint64_t *)(mem + PDPT_GPA);
-	pd = (uint64_t *)(mem + PD_GPA);
-	gdt = (uint64_t *)(mem + GDT_GPA);
-	pml4[0] = PDPT_GPA | PTE_P | PTE_RW;
-	pdpt[0] = PD_GPA | PTE_P | PTE_RW;
-	pd[0] = PTE_P | PTE_RW | PTE_PS;
-	gdt[SEL_CODE / 8] = gdt_entry(0, 0xfffff, 0x9b, 0xa);
-	gdt[SEL_DATA / 8] = gdt_entry(0, 0xfffff, 0x93, 0xc);
-	gdt[SEL_TSS / 8] = gdt_entry(TSS_GPA, 0x67, 0x8b, 0);
-	*(uint16_t *)(mem + TSS_GPA + 0x66) = 0x68;
-
-	for (;;) {
-		cpuid = calloc(1, sizeof(*cpuid) +
-				  nent * sizeof(struct kvm_cpuid_entry2));
-		if (!cpuid)
-			die("out of memory");
-		cpuid->nent = nent;
-		if (ioctl(kvm_fd, KVM_GET_SUPPORTED_CPUID, cpuid) == 0)
-			return;
-		if (errno != E2BIG || nent >= 4096)
-			die("KVM_GET_SUPPORTED_CPUID failed: %s", strerror(errno));
-		free(cpuid);
-		nent *= 2;
-	}
-}
-
-static void set_segment(struct kvm_segment *seg, uint16_t sel, uint8_t type,
-			bool code)
-{
-	*seg = (struct kvm_segment){
-		.limit = 0xffffffff, .selector = sel, .type = type,
-		.present = 1, .db = !code, .s = 1, .l = code, .g = 1,
-	};
-}
-
-/* A vCPU in 64-bit mode at CODE_GPA(id).  CPUID first: EFER.LME needs it. */
-static void vcpu_create(struct vm *vm, struct vcpu *v, int id)
-{
-	struct kvm_sregs sregs;
-	struct kvm_regs regs;
-
-	v->id = id;
-	v->fd = ioctl(vm->fd, KVM_CREATE_VCPU, id);
-	if (v->fd < 0)
-		die("KVM_CREATE_VCPU %d failed: %s", id, strerror(errno));
-	v->run = mmap(NULL, run_size, PROT_READ | PROT_WRITE, MAP_SHARED, v->fd, 0);
-	if (v->run == MAP_FAILED)
-		die("mmap of kvm_run failed: %s", strerror(errno));
-
-	for (unsigned int i = 0; i < cpuid->nent; i++) {
-		struct kvm_cpuid_entry2 *e = &cpuid->entries[i];
-
-		if (e->function == 1)
-			e->ebx = (e->ebx & 0x00ffffff) | (uint32_t)id << 24;
-		else if (e->function == 0xb || e->function == 0x1f)
-			e->edx = id;
-	}
-	if (ioctl(v->fd, KVM_SET_CPUID2, cpuid))
-		die("KVM_SET_CPUID2 failed: %s", strerror(errno));
-
-	if (ioctl(v->fd, KVM_GET_SREGS, &sregs))
-		die("KVM_GET_SREGS failed: %s", strerror(errno));
-	set_segment(&sregs.cs, SEL_CODE, 0xb, true);
-	set_segment(&sregs.ds, SEL_DATA, 0x3, false);
-	sregs.es = sregs.fs = sregs.gs = sregs.ss = sregs.ds;
-	sregs.tr = (struct kvm_segment){
-		.base = TSS_GPA, .limit = 0x67, .selector = SEL_TSS,
-		.type = 0xb, .present = 1,
-	};
-	sregs.ldt = (struct kvm_segment){ .type = 0x2, .unusable = 1 };
-	sregs.gdt.base = GDT_GPA;
-	sregs.gdt.limit = 5 * 8 - 1;
-	sregs.idt.base = 0;
-	sregs.idt.limit = 0;
-	sregs.cr0 = X86_CR0_PE | X86_CR0_MP | X86_CR0_ET | X86_CR0_NE |
-		    X86_CR0_WP | X86_CR0_PG;
-	sregs.cr3 = PML4_GPA;
-	sregs.cr4 = X86_CR4_PAE;
-	sregs.efer = EFER_LME | EFER_LMA;
-	if (ioctl(v->fd, KVM_SET_SREGS, &sregs))
-		die("KVM_SET_SREGS failed: %s", strerror(errno));
-
-	memset(&regs, 0, sizeof(regs));
-	regs.rip = CODE_GPA(id);
-	regs.rsp = STACK_TOP;
-	regs.rflags = 0x2;
-	if (ioctl(v->fd, KVM_SET_REGS, &regs))
-		die("KVM_SET_REGS failed: %s", strerror(errno));
+	if (lm_init(&kvm, &err))
+		die("%s", err.msg);
 }
 
 static void vm_create(struct vm *vm, int nvcpus)
 {
-	struct kvm_userspace_memory_region region = {
-		.memory_size = MEM_SIZE,
-		.userspace_addr = (uintptr_t)mem,
-	};
+	struct lm_error err;
 
-	vm->fd = ioctl(kvm_fd, KVM_CREATE_VM, 0);
+	vm->fd = lm_vm_create(&kvm, &err);
 	if (vm->fd < 0)
-		die("KVM_CREATE_VM failed: %s", strerror(errno));
-	if (ioctl(vm->fd, KVM_SET_USER_MEMORY_REGION, &region))
-		die("KVM_SET_USER_MEMORY_REGION failed: %s", strerror(errno));
+		die("%s", err.msg);
 	vm->nvcpus = nvcpus;
 	vm->vcpus = calloc(nvcpus, sizeof(*vm->vcpus));
 	if (!vm->vcpus)
 		die("out of memory");
-	for (int i = 0; i < nvcpus; i++)
-		vcpu_create(vm, &vm->vcpus[i], i);
+	for (int i = 0; i < nvcpus; i++) {
+		struct vcpu *v = &vm->vcpus[i];
+
+		v->id = i;
+		v->fd = lm_vcpu_create(&kvm, vm->fd, i, STACK_TOP, &v->run,
+				       &err);
+		if (v->fd < 0)
+			die("%s", err.msg);
+	}
 }
 
 /* ---- guest code ---------------------------------------------------------- */
 
-struct code {
-	uint8_t *p;
-	size_t len;
-};
-
-static void emit(struct code *c, const void *bytes, size_t len)
-{
-	if (c->len + len > CODE_SIZE)
-		die("internal error: guest code too big");
-	memcpy(c->p + c->len, bytes, len);
-	c->len += len;
-}
-
-static void emit_u8(struct code *c, uint8_t b)
-{
-	emit(c, &b, 1);
-}
-
-static void emit_u32(struct code *c, uint32_t x)
-{
-	emit(c, &x, 4);
-}
-
 /* "mov dx, BENCH_PORT; mov al, code; out dx, al": one exit to the VMM. */
-static void emit_step(struct code *c, uint8_t code)
+static void emit_step(struct lm_code *c, uint8_t code)
 {
-	emit(c, "\x66\xba", 2);
-	emit_u8(c, BENCH_PORT & 0xff);
-	emit_u8(c, BENCH_PORT >> 8);
-	emit_u8(c, 0xb0);
-	emit_u8(c, code);
-	emit_u8(c, 0xee);
+	lm_emit_out(c, BENCH_PORT, code);
 }
 
 /* "mov ecx, MSR_LSTAR; [ud2; kvm]; wrmsr" (edx:eax already set). */
-static void emit_wrmsr(struct code *c, bool fep)
+static void emit_wrmsr(struct lm_code *c, bool fep)
 {
-	emit_u8(c, 0xb9);
-	emit_u32(c, MSR_LSTAR);
+	lm_emit8(c, 0xb9);
+	lm_emit32(c, MSR_LSTAR);
 	if (fep)
-		emit(c, "\x0f\x0b\x6b\x76\x6d", 5);
-	emit(c, "\x0f\x30", 2);
+		lm_emit_fep(c);
+	lm_emit(c, "\x0f\x30", 2);
 }
 
 /* "mov eax, imm32; mov edx, imm32": edx:eax = value. */
-static void emit_value(struct code *c, uint64_t value)
+static void emit_value(struct lm_code *c, uint64_t value)
 {
-	emit_u8(c, 0xb8);
-	emit_u32(c, (uint32_t)value);
-	emit_u8(c, 0xba);
-	emit_u32(c, (uint32_t)(value >> 32));
+	lm_emit8(c, 0xb8);
+	lm_emit32(c, (uint32_t)value);
+	lm_emit8(c, 0xba);
+	lm_emit32(c, (uint32_t)(value >> 32));
+}
+
+/* The end of a guest's code: all of it must have fitted. */
+static void code_done(const struct lm_code *c)
+{
+	if (c->overflow)
+		die("internal error: guest code too big");
 }
 
 /*
- * latency guest, at CODE_GPA(0):
+ * latency guest, at LM_CODE_GPA(0):
  *   1: edx:eax = [VALUE_GPA]; wrmsr LSTAR; out STEP_WROTE
  *      edx:eax = 0;           wrmsr LSTAR; out STEP_ZERO; jmp 1b
  */
 static void build_latency_guest(bool fep)
 {
-	struct code c = { .p = mem + CODE_GPA(0) };
+	struct lm_code c = { .p = kvm.mem + LM_CODE_GPA(0) };
 	int32_t back;
 
-	emit(&c, "\x8b\x04\x25", 3);		/* mov eax, [disp32] */
-	emit_u32(&c, VALUE_GPA);
-	emit(&c, "\x8b\x14\x25", 3);		/* mov edx, [disp32] */
-	emit_u32(&c, VALUE_GPA + 4);
+	lm_emit(&c, "\x8b\x04\x25", 3);		/* mov eax, [disp32] */
+	lm_emit32(&c, VALUE_GPA);
+	lm_emit(&c, "\x8b\x14\x25", 3);		/* mov edx, [disp32] */
+	lm_emit32(&c, VALUE_GPA + 4);
 	emit_wrmsr(&c, fep);
 	emit_step(&c, STEP_WROTE);
 	emit_value(&c, 0);
 	emit_wrmsr(&c, fep);
 	emit_step(&c, STEP_ZERO);
 	back = -(int32_t)(c.len + 5);
-	emit_u8(&c, 0xe9);			/* jmp rel32 */
-	emit_u32(&c, (uint32_t)back);
+	lm_emit8(&c, 0xe9);			/* jmp rel32 */
+	lm_emit32(&c, (uint32_t)back);
+	code_done(&c);
 }
 
-/* many guest, at CODE_GPA(i): write LSTAR once, out, then 1: hlt; jmp 1b. */
+/* many guest, at LM_CODE_GPA(i): write LSTAR once, out, 1: hlt; jmp 1b. */
 static void build_many_guest(int i, uint64_t value)
 {
-	struct code c = { .p = mem + CODE_GPA(i) };
+	struct lm_code c = { .p = kvm.mem + LM_CODE_GPA(i) };
 
 	emit_value(&c, value);
 	emit_wrmsr(&c, false);
 	emit_step(&c, STEP_WROTE);
-	emit(&c, "\xf4\xeb\xfd", 3);
+	lm_emit(&c, "\xf4\xeb\xfd", 3);
+	code_done(&c);
 }
 
 /*
- * exits guest, at CODE_GPA(0): write LSTAR once (a captured guest, as in
+ * exits guest, at LM_CODE_GPA(0): write LSTAR once (a captured guest, as in
  * real life), then 1: @chunk times "cpuid" (each one a VM exit that KVM
  * handles in the kernel), out STEP_CHUNK, jmp 1b.
  */
 static void build_exits_guest(uint32_t chunk)
 {
-	struct code c = { .p = mem + CODE_GPA(0) };
+	struct lm_code c = { .p = kvm.mem + LM_CODE_GPA(0) };
 	size_t loop;
 
 	emit_value(&c, VALUE_BASE);
 	emit_wrmsr(&c, false);
 	emit_step(&c, STEP_WROTE);
 	loop = c.len;
-	emit_u8(&c, 0xbe);			/* mov esi, chunk */
-	emit_u32(&c, chunk);
+	lm_emit8(&c, 0xbe);			/* mov esi, chunk */
+	lm_emit32(&c, chunk);
 	/* 2: xor eax, eax; xor ecx, ecx; cpuid; dec esi; jnz 2b */
-	emit(&c, "\x31\xc0\x31\xc9\x0f\xa2\xff\xce\x75\xf6", 10);
+	lm_emit(&c, "\x31\xc0\x31\xc9\x0f\xa2\xff\xce\x75\xf6", 10);
 	emit_step(&c, STEP_CHUNK);
-	emit_u8(&c, 0xe9);			/* jmp rel32 1b */
-	emit_u32(&c, (uint32_t)-(int32_t)(c.len + 4 - loop));
+	lm_emit8(&c, 0xe9);			/* jmp rel32 1b */
+	lm_emit32(&c, (uint32_t)-(int32_t)(c.len + 4 - loop));
+	code_done(&c);
 }
 
 static void run_once(struct vcpu *v)
 {
-	while (ioctl(v->fd, KVM_RUN, 0)) {
-		if (errno != EINTR && errno != EAGAIN)
-			die("KVM_RUN failed on vcpu %d: %s", v->id, strerror(errno));
-	}
+	struct lm_error err;
+
+	if (lm_vcpu_run(v->fd, v->id, &err))
+		die("%s", err.msg);
 }
 
 /* Run until the guest's next step "out"; anything else is a failure. */
@@ -733,7 +579,7 @@ static uint64_t one_capture(struct vcpu *v, uint64_t value, uint64_t gap_ns,
 	uint64_t t0, lat = 0;
 	int err = 0;
 
-	*(volatile uint64_t *)(mem + VALUE_GPA) = value;
+	*(volatile uint64_t *)(kvm.mem + VALUE_GPA) = value;
 	sleep_ns(gap_ns);
 
 	pthread_mutex_lock(&obs.lock);

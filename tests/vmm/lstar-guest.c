@@ -23,7 +23,6 @@
  * Errors: one line on stderr; exit 1 (runtime) or 2 (bad arguments).
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <math.h>
@@ -36,17 +35,17 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <sys/mman.h>
 #include <sys/random.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <linux/kvm.h>
 
+#include "longmode.h"
+
 #define PROG			"lstar-guest"
 
-#define MSR_LSTAR		0xc0000082u
-#define MAX_VCPUS		64
+#define MAX_VCPUS		LM_MAX_VCPUS
 
 /* Port of the step "out"s: 'L' 'S', unused by anything else in this VM. */
 #define LSTAR_GUEST_PORT	0x4c53
@@ -60,36 +59,10 @@
 #define HOLD_PERIOD_NS		20000000L
 
 /*
- * Guest physical memory: one 2 MiB slot at GPA 0, identity-mapped by a
- * single 2 MiB page.  Nothing the guest touches lies outside it.
+ * Guest memory as in longmode.h, vCPU i's code at LM_CODE_GPA(i).  Each
+ * vCPU has a page of stack of its own below STACK_TOP(i).
  */
-#define MEM_SIZE		0x200000ull
-#define PML4_GPA		0x1000ull
-#define PDPT_GPA		0x2000ull
-#define PD_GPA			0x3000ull
-#define GDT_GPA			0x4000ull
-#define TSS_GPA			0x5000ull
-#define CODE_GPA(i)		(0x10000ull + (uint64_t)(i) * CODE_SIZE)
-#define CODE_SIZE		0x1000ull
 #define STACK_TOP(i)		(0x100000ull + ((uint64_t)(i) + 1) * 0x1000)
-
-#define SEL_CODE		0x08
-#define SEL_DATA		0x10
-#define SEL_TSS			0x18
-
-#define PTE_P			(1ull << 0)
-#define PTE_RW			(1ull << 1)
-#define PTE_PS			(1ull << 7)
-
-#define X86_CR0_PE		(1ull << 0)
-#define X86_CR0_MP		(1ull << 1)
-#define X86_CR0_ET		(1ull << 4)
-#define X86_CR0_NE		(1ull << 5)
-#define X86_CR0_WP		(1ull << 16)
-#define X86_CR0_PG		(1ull << 31)
-#define X86_CR4_PAE		(1ull << 5)
-#define EFER_LME		(1ull << 8)
-#define EFER_LMA		(1ull << 10)
 
 /* Step codes, sent by the guest in AL to LSTAR_GUEST_PORT. */
 enum step_code {
@@ -129,8 +102,7 @@ struct vcpu {
 	pthread_t thread;
 
 	/* Guest code for this vCPU, and the steps it will report. */
-	uint8_t *code;
-	size_t code_len;
+	struct lm_code code;
 	struct step script[MAX_STEPS];
 	int nsteps;
 	int next;		/* index into script of the next step */
@@ -149,10 +121,7 @@ static struct {
 	bool fep;
 } opt = { .nvcpus = 1 };
 
-static int kvm_fd, vm_fd;
-static size_t run_size;
-static uint8_t *mem;
-static struct kvm_cpuid2 *cpuid;
+static struct lm_kvm kvm;
 static struct vcpu vcpus[MAX_VCPUS];
 static pthread_barrier_t all_done;
 static atomic_bool stop_hold;
@@ -374,29 +343,6 @@ static void parse_args(int argc, char **argv)
 
 /* ---- guest code generation ------------------------------------------ */
 
-static void emit(struct vcpu *v, const void *bytes, size_t len)
-{
-	if (v->code_len + len > CODE_SIZE)
-		die(1, "internal error: guest code of vcpu %d too big", v->id);
-	memcpy(v->code + v->code_len, bytes, len);
-	v->code_len += len;
-}
-
-static void emit8(struct vcpu *v, uint8_t b)
-{
-	emit(v, &b, 1);
-}
-
-static void emit32(struct vcpu *v, uint32_t x)
-{
-	emit(v, &x, 4);		/* x86 is little-endian, as are we */
-}
-
-static void emit64(struct vcpu *v, uint64_t x)
-{
-	emit(v, &x, 8);
-}
-
 /* "mov dx, PORT; mov al, code; out dx, al", and expect it in the script. */
 static struct step *add_step(struct vcpu *v, uint8_t code)
 {
@@ -407,29 +353,25 @@ static struct step *add_step(struct vcpu *v, uint8_t code)
 	s = &v->script[v->nsteps++];
 	*s = (struct step){ .code = code };
 
-	emit(v, "\x66\xba", 2);
-	emit8(v, LSTAR_GUEST_PORT & 0xff);
-	emit8(v, LSTAR_GUEST_PORT >> 8);
-	emit8(v, 0xb0);
-	emit8(v, code);
-	emit8(v, 0xee);
+	lm_emit_out(&v->code, LSTAR_GUEST_PORT, code);
 	return s;
 }
 
 /* "wrmsr LSTAR <- value", then a STEP_WROTE exit to check it. */
 static struct step *add_write(struct vcpu *v, uint64_t value, const char *what)
 {
+	struct lm_code *c = &v->code;
 	struct step *s;
 
-	emit8(v, 0xb9);			/* mov ecx, MSR_LSTAR */
-	emit32(v, MSR_LSTAR);
-	emit8(v, 0xb8);			/* mov eax, low half */
-	emit32(v, (uint32_t)value);
-	emit8(v, 0xba);			/* mov edx, high half */
-	emit32(v, (uint32_t)(value >> 32));
+	lm_emit8(c, 0xb9);		/* mov ecx, MSR_LSTAR */
+	lm_emit32(c, MSR_LSTAR);
+	lm_emit8(c, 0xb8);		/* mov eax, low half */
+	lm_emit32(c, (uint32_t)value);
+	lm_emit8(c, 0xba);		/* mov edx, high half */
+	lm_emit32(c, (uint32_t)(value >> 32));
 	if (opt.fep)			/* ud2; "kvm": KVM emulates what follows */
-		emit(v, "\x0f\x0b\x6b\x76\x6d", 5);
-	emit(v, "\x0f\x30", 2);		/* wrmsr */
+		lm_emit_fep(c);
+	lm_emit(c, "\x0f\x30", 2);	/* wrmsr */
 
 	s = add_step(v, STEP_WROTE);
 	s->value = value;
@@ -444,9 +386,10 @@ static struct step *add_write(struct vcpu *v, uint64_t value, const char *what)
  */
 static void build_guest(struct vcpu *v)
 {
+	struct lm_code *c = &v->code;
 	struct step *last;
 
-	v->code = mem + CODE_GPA(v->id);
+	c->p = kvm.mem + LM_CODE_GPA(v->id);
 
 	add_step(v, STEP_START);
 	last = add_write(v, opt.lstar[v->id], "lstar");
@@ -461,216 +404,45 @@ static void build_guest(struct vcpu *v)
 
 	if (opt.exits) {
 		add_step(v, STEP_BENCH_BEGIN);
-		emit(v, "\x48\xbe", 2);		/* mov rsi, exits */
-		emit64(v, opt.exits);
+		lm_emit(c, "\x48\xbe", 2);	/* mov rsi, exits */
+		lm_emit64(c, opt.exits);
 		/* 1: xor eax, eax; xor ecx, ecx; cpuid; dec rsi; jnz 1b */
-		emit(v, "\x31\xc0\x31\xc9\x0f\xa2\x48\xff\xce\x75\xf5", 11);
+		lm_emit(c, "\x31\xc0\x31\xc9\x0f\xa2\x48\xff\xce\x75\xf5", 11);
 		add_step(v, STEP_BENCH_END);
 	}
 
 	add_step(v, STEP_DONE);
 	/* No irqchip: each HLT is an exit to us, which --hold relies on. */
-	emit(v, "\xf4\xeb\xfd", 3);		/* 1: hlt; jmp 1b */
+	lm_emit(c, "\xf4\xeb\xfd", 3);	/* 1: hlt; jmp 1b */
+	if (c->overflow)
+		die(1, "internal error: guest code of vcpu %d too big", v->id);
 }
 
 /* ---- VM setup -------------------------------------------------------- */
 
-static uint64_t gdt_entry(uint32_t base, uint32_t limit, uint8_t access,
-			  uint8_t flags)
-{
-	return (uint64_t)(limit & 0xffff) |
-	       (uint64_t)(base & 0xffffff) << 16 |
-	       (uint64_t)access << 40 |
-	       (uint64_t)((limit >> 16) & 0xf) << 48 |
-	       (uint64_t)(flags & 0xf) << 52 |
-	       (uint64_t)(base >> 24) << 56;
-}
-
-/* Page tables, GDT and TSS, shared by all vCPUs (they never change). */
-static void setup_memory(void)
-{
-	uint64_t *pml4 = (uint64_t *)(mem + PML4_GPA);
-	uint64_t *pdpt = (uint64_t *)(mem + PDPT_GPA);
-	uint64_t *pd = (uint64_t *)(mem + PD_GPA);
-	uint64_t *gdt = (uint64_t *)(mem + GDT_GPA);
-
-	pml4[0] = PDPT_GPA | PTE_P | PTE_RW;
-	pdpt[0] = PD_GPA | PTE_P | PTE_RW;
-	pd[0] = 0 | PTE_P | PTE_RW | PTE_PS;	/* 0..2 MiB, identity */
-
-	gdt[0] = 0;
-	gdt[SEL_CODE / 8] = gdt_entry(0, 0xfffff, 0x9b, 0xa);	/* G, L */
-	gdt[SEL_DATA / 8] = gdt_entry(0, 0xfffff, 0x93, 0xc);	/* G, DB */
-	/* A busy 64-bit TSS: VMX refuses to enter a guest without one. */
-	gdt[SEL_TSS / 8] = gdt_entry(TSS_GPA, 0x67, 0x8b, 0);
-	gdt[SEL_TSS / 8 + 1] = 0;				/* base 63:32 */
-	/* I/O map base past the limit: no I/O bitmap (CPL 0 anyway). */
-	*(uint16_t *)(mem + TSS_GPA + 0x66) = 0x68;
-}
-
-static void setup_cpuid(void)
-{
-	int nent = 64;
-
-	/* KVM reports E2BIG until the buffer holds every leaf. */
-	for (;;) {
-		cpuid = calloc(1, sizeof(*cpuid) +
-				  nent * sizeof(struct kvm_cpuid_entry2));
-		if (!cpuid)
-			die(1, "out of memory");
-		cpuid->nent = nent;
-		if (ioctl(kvm_fd, KVM_GET_SUPPORTED_CPUID, cpuid) == 0)
-			return;
-		if (errno != E2BIG || nent >= 4096)
-			die_ioctl("KVM_GET_SUPPORTED_CPUID", -1);
-		free(cpuid);
-		nent *= 2;
-	}
-}
-
-/*
- * The guest's CPUID must be set before KVM accepts EFER.LME in
- * KVM_SET_SREGS (it checks CPUID.80000001H:EDX.LM).  Give each vCPU its
- * own initial APIC id, as firmware would.
- */
-static void set_vcpu_cpuid(struct vcpu *v)
-{
-	for (unsigned int i = 0; i < cpuid->nent; i++) {
-		struct kvm_cpuid_entry2 *e = &cpuid->entries[i];
-
-		if (e->function == 1)
-			e->ebx = (e->ebx & 0x00ffffff) | (uint32_t)v->id << 24;
-		else if (e->function == 0xb || e->function == 0x1f)
-			e->edx = v->id;
-	}
-	if (ioctl(v->fd, KVM_SET_CPUID2, cpuid))
-		die_ioctl("KVM_SET_CPUID2", v->id);
-}
-
-static void set_segment(struct kvm_segment *seg, uint16_t sel, uint8_t type,
-			bool code)
-{
-	*seg = (struct kvm_segment){
-		.base = 0,
-		.limit = 0xffffffff,
-		.selector = sel,
-		.type = type,
-		.present = 1,
-		.dpl = 0,
-		.db = !code,	/* a 64-bit code segment has L=1, D=0 */
-		.s = 1,
-		.l = code,
-		.g = 1,
-	};
-}
-
-/* Straight into 64-bit mode: paging on, EFER.LME/LMA, CS.L. */
-static void setup_long_mode(struct vcpu *v)
-{
-	struct kvm_sregs sregs;
-	struct kvm_regs regs;
-
-	if (ioctl(v->fd, KVM_GET_SREGS, &sregs))
-		die_ioctl("KVM_GET_SREGS", v->id);
-
-	set_segment(&sregs.cs, SEL_CODE, 0xb, true);	/* exec/read, acc. */
-	set_segment(&sregs.ds, SEL_DATA, 0x3, false);	/* read/write, acc. */
-	sregs.es = sregs.fs = sregs.gs = sregs.ss = sregs.ds;
-
-	sregs.tr = (struct kvm_segment){
-		.base = TSS_GPA, .limit = 0x67, .selector = SEL_TSS,
-		.type = 0xb, .present = 1,
-	};
-	sregs.ldt = (struct kvm_segment){ .type = 0x2, .unusable = 1 };
-
-	sregs.gdt.base = GDT_GPA;
-	sregs.gdt.limit = 5 * 8 - 1;
-	/*
-	 * Empty IDT on purpose: any exception (e.g. #UD from the FEP prefix
-	 * when KVM does not honour it) becomes a triple fault, which KVM
-	 * reports as KVM_EXIT_SHUTDOWN and we report by name.
-	 */
-	sregs.idt.base = 0;
-	sregs.idt.limit = 0;
-
-	sregs.cr0 = X86_CR0_PE | X86_CR0_MP | X86_CR0_ET | X86_CR0_NE |
-		    X86_CR0_WP | X86_CR0_PG;
-	sregs.cr3 = PML4_GPA;
-	sregs.cr4 = X86_CR4_PAE;
-	sregs.efer = EFER_LME | EFER_LMA;
-
-	if (ioctl(v->fd, KVM_SET_SREGS, &sregs))
-		die_ioctl("KVM_SET_SREGS (64-bit mode setup)", v->id);
-
-	memset(&regs, 0, sizeof(regs));
-	regs.rip = CODE_GPA(v->id);
-	regs.rsp = STACK_TOP(v->id);
-	regs.rflags = 0x2;		/* reserved bit 1; IF clear */
-	if (ioctl(v->fd, KVM_SET_REGS, &regs))
-		die_ioctl("KVM_SET_REGS", v->id);
-}
-
 static void create_vm(void)
 {
-	struct kvm_userspace_memory_region region;
-	int ret;
+	struct lm_error err;
+	int vm_fd;
 
-	kvm_fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
-	if (kvm_fd < 0) {
-		if (errno == ENOENT)
-			die(1, "/dev/kvm does not exist: KVM is not available on this host");
-		die(1, "cannot open /dev/kvm: %s", strerror(errno));
-	}
-	ret = ioctl(kvm_fd, KVM_GET_API_VERSION, 0);
-	if (ret < 0)
-		die_ioctl("KVM_GET_API_VERSION", -1);
-	if (ret != KVM_API_VERSION)
-		die(1, "KVM_GET_API_VERSION: got %d, need %d", ret,
-		    KVM_API_VERSION);
-
-	vm_fd = ioctl(kvm_fd, KVM_CREATE_VM, 0);
+	if (lm_init(&kvm, &err))
+		die(1, "%s", err.msg);
+	vm_fd = lm_vm_create(&kvm, &err);
 	if (vm_fd < 0)
-		die_ioctl("KVM_CREATE_VM", -1);
-
-	mem = mmap(NULL, MEM_SIZE, PROT_READ | PROT_WRITE,
-		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	if (mem == MAP_FAILED)
-		die(1, "mmap of guest memory failed: %s", strerror(errno));
-	region = (struct kvm_userspace_memory_region){
-		.slot = 0,
-		.guest_phys_addr = 0,
-		.memory_size = MEM_SIZE,
-		.userspace_addr = (uintptr_t)mem,
-	};
-	if (ioctl(vm_fd, KVM_SET_USER_MEMORY_REGION, &region))
-		die_ioctl("KVM_SET_USER_MEMORY_REGION", -1);
-
-	ret = ioctl(kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
-	if (ret < 0)
-		die_ioctl("KVM_GET_VCPU_MMAP_SIZE", -1);
-	run_size = ret;
-
-	setup_memory();
-	setup_cpuid();
+		die(1, "%s", err.msg);
 
 	for (int i = 0; i < opt.nvcpus; i++) {
 		struct vcpu *v = &vcpus[i];
 
 		v->id = i;
-		v->fd = ioctl(vm_fd, KVM_CREATE_VCPU, i);
+		v->fd = lm_vcpu_create(&kvm, vm_fd, i, STACK_TOP(i), &v->run,
+				       &err);
 		if (v->fd < 0)
-			die_ioctl("KVM_CREATE_VCPU", i);
-		v->run = mmap(NULL, run_size, PROT_READ | PROT_WRITE,
-			      MAP_SHARED, v->fd, 0);
-		if (v->run == MAP_FAILED)
-			die(1, "mmap of kvm_run failed on vcpu %d: %s", i,
-			    strerror(errno));
+			die(1, "%s", err.msg);
 		v->msrs = calloc(1, sizeof(*v->msrs) +
 				    sizeof(struct kvm_msr_entry));
 		if (!v->msrs)
 			die(1, "out of memory");
-		set_vcpu_cpuid(v);
-		setup_long_mode(v);
 		build_guest(v);
 	}
 }
@@ -847,10 +619,10 @@ void bad_exit(struct vcpu *v)
 
 static void run_once(struct vcpu *v)
 {
-	while (ioctl(v->fd, KVM_RUN, 0)) {
-		if (errno != EINTR && errno != EAGAIN)
-			die_ioctl("KVM_RUN", v->id);
-	}
+	struct lm_error err;
+
+	if (lm_vcpu_run(v->fd, v->id, &err))
+		die(1, "%s", err.msg);
 }
 
 static void *vcpu_thread(void *arg)
