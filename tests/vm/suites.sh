@@ -51,6 +51,9 @@ check "the stall is reported" 1 "$(grep -c '^bench: note: the VM stopped schedul
 printf 'kill -STOP "$(cat /run/heartbeat.pid)"\nsleep 200\n' >"$tmp/stuck.sh"
 KVM_LSTAR_BENCH_STALL=10 "$run" --kernel "$kernel" --timeout 300 "$tmp/stuck.sh" >/dev/null 2>&1
 check "a VM that stops scheduling for good fails with 126" 126 $?
+printf 'echo "BUG: bench-selftest" >/dev/kmsg\nkill -STOP "$(cat /run/heartbeat.pid)"\nsleep 200\n' >"$tmp/stuck-bug.sh"
+KVM_LSTAR_BENCH_STALL=10 "$run" --kernel "$kernel" --timeout 300 "$tmp/stuck-bug.sh" >/dev/null 2>&1
+check "a stopped VM whose kernel logged a BUG fails with 125, not 126" 125 $?
 
 suites=("$@")
 [ ${#suites[@]} -gt 0 ] || suites=("$top"/tests/vm/suites/*.sh)
