@@ -5,7 +5,7 @@
 # that stops in SeaBIOS (the TCG flake it retries once) against a real
 # failure, run on the host with a fake qemu-system-x86_64 on PATH that
 # plays a scripted console.  `make vm-test` runs it with the bench's own
-# self-tests.  Prints "guest-linux: N passed, M failed"; exits 1 on a
+# self-tests.  Prints "N passed, M failed"; exits 1 on a
 # failure.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -64,5 +64,5 @@ case_ "a reboot stuck in SeaBIOS is tried again" 'boot bios\nboot boot\n' 0 1 n=
 case_ "stuck twice fails" 'bios\nbios\n' 1 1 "" 
 case_ "a panic is not retried" 'panic\nboot\n' 1 0 ""
 case_ "a panic after a reboot is not retried" 'boot panic\nboot boot\n' 1 0 n=1 --reboots 1
-echo "guest-linux: $pass passed, $failed failed"
+echo "$pass passed, $failed failed"
 [ "$failed" = 0 ]

@@ -15,6 +15,16 @@ pass=0 failed=0 retried=0
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
+# tally FILE: adds FILE's last "N passed, M failed" line to the totals;
+# false when it has none.
+tally() {
+	local line
+	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$1" | tail -n1)
+	[ -n "$line" ] || return 1
+	pass=$((pass + $(echo "$line" | cut -d' ' -f1)))
+	failed=$((failed + $(echo "$line" | cut -d' ' -f3)))
+}
+
 check() {	# check NAME WANT GOT
 	if [ "$2" = "$3" ]; then
 		pass=$((pass + 1))
@@ -56,12 +66,10 @@ KVM_LSTAR_BENCH_STALL=10 "$run" --kernel "$kernel" --timeout 300 "$tmp/stuck-bug
 check "a stopped VM whose kernel logged a BUG fails with 125, not 126" 125 $?
 
 # guest-linux's retry of a nested boot stuck in SeaBIOS, with a fake QEMU.
-gl=$(bash "$top/tests/vm/guest-linux-test.sh")
-echo "$gl" | grep -v '^guest-linux: [0-9]* passed'
-line=$(echo "$gl" | tail -n1)
-p=$(echo "$line" | cut -d' ' -f2) f=$(echo "$line" | cut -d' ' -f4)
-pass=$((pass + ${p:-0}))
-failed=$((failed + ${f:-1}))
+echo "== guest-linux: retries of a nested boot stuck in SeaBIOS (host, fake QEMU)"
+bash "$top/tests/vm/guest-linux-test.sh" >"$tmp/guest-linux.out"
+grep -v '^[0-9]* passed' "$tmp/guest-linux.out"
+tally "$tmp/guest-linux.out" || failed=$((failed + 1))
 
 suites=("$@")
 [ ${#suites[@]} -gt 0 ] || suites=("$top"/tests/vm/suites/*.sh)
@@ -70,23 +78,19 @@ for kernel in $kernels; do
 		name=$(basename "$s" .sh)
 		echo "== suite $name (kernel $kernel)"
 		start=$(date +%s)
-		"$run" --kernel "$kernel" --timeout 900 "$s" 2>&1 | tee "$tmp/$name.out"
-		rc=${PIPESTATUS[0]}
 		# 126: the VM stopped scheduling and an NMI did not wake it (TCG
 		# once kept its only vCPU in a nested guest's spin loop with no
 		# interrupt getting through).  Once, the suite runs again.
-		if [ "$rc" = 126 ]; then
-			echo "== suite $name (kernel $kernel): the VM stopped scheduling; running the suite once more"
-			retried=$((retried + 1))
+		for attempt in 1 2; do
 			"$run" --kernel "$kernel" --timeout 900 "$s" 2>&1 | tee "$tmp/$name.out"
 			rc=${PIPESTATUS[0]}
-		fi
-		line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$tmp/$name.out" | tail -n1)
-		p=$(echo "$line" | cut -d' ' -f1)
-		f=$(echo "$line" | cut -d' ' -f3)
-		pass=$((pass + ${p:-0}))
-		failed=$((failed + ${f:-0}))
-		if [ "$rc" != 0 ] && [ "${f:-0}" = 0 ]; then
+			[ "$rc" = 126 ] && [ $attempt = 1 ] || break
+			echo "== suite $name (kernel $kernel): the VM stopped scheduling; running the suite once more"
+			retried=$((retried + 1))
+		done
+		before=$failed
+		tally "$tmp/$name.out"
+		if [ "$rc" != 0 ] && [ "$failed" = "$before" ]; then
 			failed=$((failed + 1))
 			echo "FAIL: suite $name on $kernel: bench exit $rc"
 		fi
