@@ -109,6 +109,7 @@ int kl_clear(kl_match_fn match, const void *arg);
 extern spinlock_t kl_lock;
 extern struct list_head kl_records;
 extern atomic_long_t kl_dump_gen;
+extern unsigned long kl_unlinks;
 extern struct workqueue_struct *kl_wq;
 
 /* capture.c */

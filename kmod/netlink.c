@@ -64,6 +64,8 @@ struct kl_filter {
 struct kl_dump_ctx {
 	struct kl_filter f;
 	u64 cursor;		/* seq of the last record sent */
+	struct kl_vcpu *last;	/* that record: listed while kl_unlinks == unlinks */
+	unsigned long unlinks;
 };
 
 static void kl_filter_init(struct kl_filter *f, struct sk_buff *skb,
@@ -195,7 +197,27 @@ static int kl_get_start(struct netlink_callback *cb)
 	BUILD_BUG_ON(sizeof(*ctx) > sizeof(cb->ctx));
 	kl_filter_init(&ctx->f, cb->skb, kl_dumpit_attrs(cb));
 	ctx->cursor = 0;
+	ctx->last = NULL;
 	return 0;
+}
+
+/*
+ * Where a part resumes (kl_lock held): kl_records is in creation order, so
+ * right after the last record sent, if no record has left the list since
+ * (it is then still listed); else at the first record created after it,
+ * found by walking from the start.  So a part costs what it sends, not
+ * what came before it, unless records were dropped in between.
+ */
+static struct kl_vcpu *kl_dump_resume(const struct kl_dump_ctx *ctx)
+{
+	struct kl_vcpu *r;
+
+	if (ctx->last && ctx->unlinks == kl_unlinks)
+		return list_next_entry(ctx->last, list);
+	list_for_each_entry(r, &kl_records, list)
+		if (r->seq > ctx->cursor)
+			break;
+	return r;	/* the list head's entry when nothing follows */
 }
 
 /*
@@ -213,8 +235,9 @@ static int kl_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 
 	spin_lock(&kl_lock);
 	cb->seq = atomic_long_read(&kl_dump_gen);
-	list_for_each_entry(r, &kl_records, list) {
-		if (r->seq <= ctx->cursor || !kl_filter_match(r, &ctx->f))
+	r = kl_dump_resume(ctx);
+	list_for_each_entry_from(r, &kl_records, list) {
+		if (!kl_filter_match(r, &ctx->f))
 			continue;
 		kl_snapshot(r, &s);
 		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
@@ -228,8 +251,10 @@ static int kl_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 		}
 		genlmsg_end(skb, hdr);
 		ctx->cursor = r->seq;
+		ctx->last = r;
 		n++;
 	}
+	ctx->unlinks = kl_unlinks;
 	spin_unlock(&kl_lock);
 	return n ? skb->len : 0;
 }

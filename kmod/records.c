@@ -25,6 +25,7 @@ static struct hlist_head *kl_vcpu_hash;	/* key: struct kvm_vcpu * */
 static struct hlist_head *kl_task_hash;	/* key: task last exited */
 
 atomic_long_t kl_dump_gen;		/* bumped on every change dumps care about */
+unsigned long kl_unlinks;		/* records taken off kl_records (kl_lock) */
 static u64 kl_seq;
 static u32 kl_vm_ids;
 static unsigned int kl_nr_records, kl_nr_vms, kl_nr_gone_records;
@@ -99,6 +100,7 @@ static void kl_unlink(struct kl_vcpu *r)
 
 	kl_unhash(r);
 	list_del(&r->list);
+	kl_unlinks++;
 	kl_nr_records--;
 	if (vm->gone)
 		kl_nr_gone_records--;
