@@ -331,6 +331,9 @@ static int kernel_fail(const struct xact *x, const char *what, struct kvmlstar_e
 	switch (e) {
 	case EPERM:
 	case EACCES:
+		if (x->extack[0])	/* the module names what is missing */
+			return kvmlstar__fail(err, KVMLSTAR_E_PERMISSION, e,
+				"%s: %s; run it as root", what, why);
 		return kvmlstar__fail(err, KVMLSTAR_E_PERMISSION, e,
 			"%s needs CAP_NET_ADMIN (kernel: %s): run it as root", what, why);
 	case EPROTONOSUPPORT:

@@ -23,8 +23,8 @@
  *    its header, attributes that do not tile the payload;
  *  - without CAP_NET_ADMIN: a record of another uid arrives, joining the
  *    events group succeeds, an event arrives, a CLEAR is acknowledged, or
- *    a CLEAR sent alone with clean flags is answered with anything but
- *    EPERM (matched by the echo of its whole header).
+ *    a CLEAR sent alone with clean flags and valid attributes is answered
+ *    with anything but EPERM (matched by the echo of its whole header).
  * The kernel surviving it is checked by the caller (the bench fails on any
  * oops, BUG or WARNING).  --check-as UID is the checks' self-test: run as
  * root, judge the answers as if the process were UID without
@@ -84,8 +84,9 @@ struct fsock {
 
 /*
  * What the answer to one request must be; indexed by seq.  A CLEAR without
- * CAP_NET_ADMIN is never acknowledged; with clean flags it is refused with
- * EPERM (odd flags or NLM_F_DUMP get EINVAL or EOPNOTSUPP first).
+ * CAP_NET_ADMIN is never acknowledged; with clean flags and valid
+ * attributes it is refused with EPERM (odd flags, NLM_F_DUMP or attributes
+ * the policy rejects get EINVAL or EOPNOTSUPP first).
  */
 enum expect { EXPECT_ANY, EXPECT_REFUSED, EXPECT_EPERM };
 
@@ -549,13 +550,14 @@ static size_t build_random(size_t off, bool alone)
 	/*
 	 * Without CAP_NET_ADMIN a CLEAR is never acknowledged.  The genetlink
 	 * core checks the flags (only REQUEST, ACK, ECHO, or DUMP for a dump)
-	 * before the permission: with clean flags the answer is EPERM.
+	 * and the attributes against the policy before the module checks the
+	 * permission: with clean flags and no attribute the answer is EPERM.
 	 */
 	if (chance(25))
 		return mangle(h);
 	if (!admin && alone && type == family && g->cmd == KVM_LSTAR_CMD_CLEAR &&
 	    (h->nlmsg_flags & NLM_F_REQUEST))
-		expect_answer(h, h->nlmsg_flags & ~(NLM_F_REQUEST | NLM_F_ACK | NLM_F_ECHO) ?
+		expect_answer(h, n || (h->nlmsg_flags & ~(NLM_F_REQUEST | NLM_F_ACK | NLM_F_ECHO)) ?
 		       EXPECT_REFUSED : EXPECT_EPERM);
 	return h->nlmsg_len;
 }
@@ -594,13 +596,15 @@ static void send_clear(struct fsock *s)
 {
 	struct nlmsghdr *h = begin(0, family, NLM_F_REQUEST | NLM_F_ACK,
 				   KVM_LSTAR_CMD_CLEAR, KVM_LSTAR_GENL_VERSION);
+	uint32_t v = 1;
 
 	if (chance(40))
-		put_u32(h, KVM_LSTAR_A_VM, pick_u32(vm_pool, vm_pool_n));
+		put_u32(h, KVM_LSTAR_A_VM, v = pick_u32(vm_pool, vm_pool_n));
 	else if (chance(40))
-		put_u32(h, KVM_LSTAR_A_PID, pick_u32(pid_pool, pid_pool_n));
+		put_u32(h, KVM_LSTAR_A_PID, v = pick_u32(pid_pool, pid_pool_n));
+	/* VM or pid 0 fails the policy (ERANGE) before the permission check. */
 	if (!admin)
-		expect_answer(h, EXPECT_EPERM);
+		expect_answer(h, v ? EXPECT_EPERM : EXPECT_REFUSED);
 	xsend(s, h, h->nlmsg_len);
 	st.clears++;
 }

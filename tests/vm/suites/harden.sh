@@ -391,8 +391,8 @@ part_priv() {
 	indistinct "raw dump by VM number" "nlraw --dump 2 u32:2=%s" "$rvm" "$novm"
 	indistinct "raw dump by pid" "nlraw --dump 2 u32:3=%s" "$rpid" "$nopid"
 	indistinct "raw clear by VM number" "nlraw 3 u32:2=%s" "$rvm" "$novm"
-	same "raw clear: EPERM, from the genetlink core (no extack message)" \
-		"error errno=1 msg=''" "$out_a"
+	same "raw clear: EPERM, with the module's message" \
+		"error errno=1 msg='kvm_lstar: clearing records needs CAP_NET_ADMIN'" "$out_a"
 	as_user "kvm-lstar clear --vm $uvm"
 	check_rc "uid 1000 cannot clear even its own VM" 1
 	same "its records stay" 2 "$(kvm-lstar list --pid $upid --json | grep -c .)"

@@ -70,7 +70,7 @@ has "clear names the missing capability" "CAP_NET_ADMIN" "$err"
 same "root's records intact" 4 "$(kvm-lstar list --pid $gpid --json | grep -c .)"
 as_user "nlraw 3"
 check_rc "raw clear as user" 1
-has "raw clear EPERM" "errno=1 " "$out"
+has "raw clear: EPERM, and a message naming the capability" "errno=1 msg='.*CAP_NET_ADMIN" "$out"
 
 echo "== malformed requests: error and extack, module keeps serving"
 expect "unknown attribute" 1 nlraw 2 u32:2=$root_vm u32:60=1
