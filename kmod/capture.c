@@ -96,7 +96,7 @@ static void kl_probe_exit(void *data, struct kvm_vcpu *vcpu, u32 isa)
 
 	if (unlikely(!r))
 		return;
-	if (unlikely(r->task != current))
+	if (unlikely(READ_ONCE(r->task) != current))
 		kl_record_note_task(r);
 	/*
 	 * While L1 runs its own nested guest, vmcb01 holds L2's LSTAR; a

@@ -17,6 +17,7 @@
 
 #include <linux/kvm_host.h>
 #include <linux/list.h>
+#include <linux/list_nulls.h>
 #include <linux/rculist.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
@@ -53,7 +54,7 @@ struct kl_vcpu {
 	struct kl_vm *vm;
 	u64 seq;			/* creation order, for dumps */
 	struct hlist_node node;		/* in the vcpu hash while hashed */
-	struct hlist_node task_node;	/* in the task hash while task is set */
+	struct hlist_nulls_node task_node; /* in the task hash while task is set */
 	struct list_head list;		/* on kl_records */
 
 	/* Capture state: lock for writers, snapshot for readers. */

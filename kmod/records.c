@@ -9,6 +9,7 @@
 #include <linux/hash.h>
 #include <linux/pid.h>
 #include <linux/rculist.h>
+#include <linux/rculist_nulls.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/timekeeping.h>
@@ -22,7 +23,13 @@ DEFINE_SPINLOCK(kl_lock);		/* every list/table change */
 LIST_HEAD(kl_records);			/* all records, oldest first */
 static LIST_HEAD(kl_vms);
 static struct hlist_head *kl_vcpu_hash;	/* key: struct kvm_vcpu * */
-static struct hlist_head *kl_task_hash;	/* key: task last exited */
+/*
+ * Key: the task a record last exited on.  A record moves to another bucket
+ * when its vCPU moves to another task; a lookup walking it at that moment
+ * would go on in the wrong bucket, so each chain ends in its own bucket
+ * number and a lookup that ends elsewhere walks again.
+ */
+static struct hlist_nulls_head *kl_task_hash;
 
 atomic_long_t kl_dump_gen;		/* bumped on every change dumps care about */
 unsigned long kl_unlinks;		/* records taken off kl_records (kl_lock) */
@@ -85,8 +92,8 @@ static void kl_unhash(struct kl_vcpu *r)
 		r->hashed = false;
 	}
 	if (r->task) {
-		hlist_del_rcu(&r->task_node);
-		r->task = NULL;
+		hlist_nulls_del_rcu(&r->task_node);
+		WRITE_ONCE(r->task, NULL);
 	}
 	/* Order the unlink before the generation readers compare against. */
 	smp_wmb();
@@ -305,34 +312,41 @@ cache:
 /* Remember that current runs @r, for the kvm_msr probe (no vCPU argument). */
 void kl_record_note_task(struct kl_vcpu *r)
 {
+	struct hlist_nulls_head *b = &kl_task_hash[hash_ptr(current, KL_HASH_BITS)];
+	struct hlist_nulls_node *n;
 	struct kl_vcpu *old;
-	struct hlist_head *b = kl_bucket(kl_task_hash, current);
 
 	spin_lock(&kl_lock);
 	if (!r->hashed)
 		goto out;
 	if (r->task)
-		hlist_del_rcu(&r->task_node);
-	hlist_for_each_entry(old, b, task_node) {
+		hlist_nulls_del_rcu(&r->task_node);
+	hlist_nulls_for_each_entry(old, n, b, task_node) {
 		if (old->task == current) {
-			hlist_del_rcu(&old->task_node);
-			old->task = NULL;
+			hlist_nulls_del_rcu(&old->task_node);
+			WRITE_ONCE(old->task, NULL);
 			break;
 		}
 	}
-	r->task = current;
-	hlist_add_head_rcu(&r->task_node, b);
+	WRITE_ONCE(r->task, current);
+	hlist_nulls_add_head_rcu(&r->task_node, b);
 out:
 	spin_unlock(&kl_lock);
 }
 
 struct kl_vcpu *kl_record_find_task(const void *task)
 {
+	unsigned long slot = hash_ptr(task, KL_HASH_BITS);
+	struct hlist_nulls_node *n;
 	struct kl_vcpu *r;
 
-	hlist_for_each_entry_rcu(r, kl_bucket(kl_task_hash, task), task_node)
-		if (r->task == task)
+again:
+	hlist_nulls_for_each_entry_rcu(r, n, &kl_task_hash[slot], task_node)
+		if (READ_ONCE(r->task) == task)
 			return r;
+	/* The walk was carried into another bucket by a moving record. */
+	if (get_nulls_value(n) != slot)
+		goto again;
 	return NULL;
 }
 
@@ -472,10 +486,10 @@ static void kl_scan_gone(struct work_struct *work)
 
 int kl_records_init(void)
 {
-	size_t n = 1UL << KL_HASH_BITS;
+	size_t i, n = 1UL << KL_HASH_BITS;
 
 	kl_vcpu_hash = kvcalloc(n, sizeof(*kl_vcpu_hash), GFP_KERNEL);
-	kl_task_hash = kvcalloc(n, sizeof(*kl_task_hash), GFP_KERNEL);
+	kl_task_hash = kvmalloc_array(n, sizeof(*kl_task_hash), GFP_KERNEL);
 	kl_wq = alloc_workqueue(KBUILD_MODNAME, WQ_UNBOUND, 0);
 	if (!kl_vcpu_hash || !kl_task_hash || !kl_wq) {
 		kvfree(kl_vcpu_hash);
@@ -484,6 +498,8 @@ int kl_records_init(void)
 			destroy_workqueue(kl_wq);
 		return -ENOMEM;
 	}
+	for (i = 0; i < n; i++)
+		INIT_HLIST_NULLS_HEAD(&kl_task_hash[i], i);
 	return 0;
 }
 
