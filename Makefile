@@ -36,7 +36,10 @@ all: module user
 
 # The module builds in a copy of its sources under $(O)/module-$(KVER), so
 # that several kernels' objects can coexist and the tree stays clean.
-MOD_OUT = $(abspath $(O))/module-$(KVER)
+# KVM_LSTAR_SELFTEST=1 builds the in-module self-tests in (kmod/selftest.c),
+# into a directory of its own.
+MOD_OUT = $(abspath $(O))/module-$(KVER)$(if $(KVM_LSTAR_SELFTEST),-selftest)
+MOD_FLAGS = W=$(W) KVM_LSTAR_VERSION=$(VERSION) $(if $(KVM_LSTAR_SELFTEST),KVM_LSTAR_SELFTEST=1)
 W ?= 1
 
 module:
@@ -46,9 +49,9 @@ module:
 	@cp -p kmod/Kbuild kmod/*.c kmod/*.h $(MOD_OUT)/kmod/
 	@cp -p include/uapi/linux/kvm_lstar.h $(MOD_OUT)/include/uapi/linux/
 ifeq ($(patsubst $(SIDROOT)/%,,$(KDIR)),)
-	tests/vm/chroot-kbuild.sh $(SIDROOT) $(KDIR:$(SIDROOT)%=%) $(MOD_OUT) W=$(W) KVM_LSTAR_VERSION=$(VERSION) modules
+	tests/vm/chroot-kbuild.sh $(SIDROOT) $(KDIR:$(SIDROOT)%=%) $(MOD_OUT) $(MOD_FLAGS) modules
 else
-	$(MAKE) -C $(KDIR) M=$(MOD_OUT) O= W=$(W) KVM_LSTAR_VERSION=$(VERSION) modules
+	$(MAKE) -C $(KDIR) M=$(MOD_OUT) O= $(MOD_FLAGS) modules
 endif
 
 # Into $(DESTDIR)/lib/modules/$(KVER)/extra/kmod/ (kbuild keeps the kmod/
@@ -76,9 +79,9 @@ deps:
 	tests/deps.sh
 
 # The 6.12 (bookworm-backports) and 7.2 (sid chroot) kernels the bench also
-# builds for and boots.
+# builds for and boots, and the debug kernel built from 7.2's source.
 kernels: deps
-	tests/vm/kernels-setup.sh 6.12 7.2
+	tests/vm/kernels-setup.sh 6.12 7.2 debug
 
 -include lib/lib.mk
 -include tests/vmm/vmm.mk

@@ -12,6 +12,11 @@
  * follows every VMRUN, and kvm_exit reads it there.  struct vcpu_svm is
  * private to kvm-amd; its first members are relied on only after the
  * layout check in kl_svm_vmcb01() passes.
+ *
+ * Both probes hold rcu_read_lock() for as long as they use a record: 7.2
+ * calls probes under SRCU, preemptible, and kvm_msr fires after KVM has
+ * enabled preemption again, so the tracepoint itself keeps no record
+ * alive.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -35,7 +40,7 @@ struct kl_svm_head {
 
 static u8 kl_svm = KVM_LSTAR_PATH_OFF;
 static u8 kl_intercept = KVM_LSTAR_PATH_OFF;
-static char kl_reason[128];
+static char kl_reason[KL_REASON_LEN];
 static DEFINE_SPINLOCK(kl_reason_lock);
 
 u8 kl_svm_state(void)
@@ -48,9 +53,13 @@ u8 kl_intercept_state(void)
 	return READ_ONCE(kl_intercept);
 }
 
-const char *kl_path_reason(void)
+void kl_path_reason(char *buf, size_t len)
 {
-	return kl_reason;
+	unsigned long flags;
+
+	spin_lock_irqsave(&kl_reason_lock, flags);
+	strscpy(buf, kl_reason, len);
+	spin_unlock_irqrestore(&kl_reason_lock, flags);
 }
 
 void kl_svm_disable(const char *why)
@@ -71,15 +80,12 @@ void kl_svm_disable(const char *why)
  * pointer is a page-aligned direct-map address whose physical address is
  * the one stored beside it; anything else turns the sampler off for good.
  */
-struct vmcb *kl_svm_vmcb01(struct kvm_vcpu *vcpu)
+static struct vmcb *kl_svm_vmcb01(struct kvm_vcpu *vcpu)
 {
-	struct kl_svm_head *h;
+	struct kl_svm_head *h = container_of(vcpu, struct kl_svm_head, vcpu);
 	struct vmcb *p;
 	unsigned long pa;
 
-	if (kl_svm_state() != KVM_LSTAR_PATH_ACTIVE)
-		return NULL;
-	h = container_of(vcpu, struct kl_svm_head, vcpu);
 	p = READ_ONCE(h->vmcb01.ptr);
 	pa = READ_ONCE(h->vmcb01.pa);
 	if (!p || !PAGE_ALIGNED(p) || !virt_addr_valid(p) || __pa(p) != pa) {
@@ -89,26 +95,83 @@ struct vmcb *kl_svm_vmcb01(struct kvm_vcpu *vcpu)
 	return p;
 }
 
+/*
+ * The vmcb01 of the vCPU that exits, read from that live vCPU each time:
+ * a record may outlive its vCPU, never its pointer.  The full check runs
+ * when the pointer is not the one last validated for this record.
+ */
+static struct vmcb *kl_vmcb(struct kvm_vcpu *vcpu, struct kl_vcpu *r)
+{
+	struct vmcb *p;
+
+	if (kl_svm_state() != KVM_LSTAR_PATH_ACTIVE)
+		return NULL;
+	p = READ_ONCE(container_of(vcpu, struct kl_svm_head, vcpu)->vmcb01.ptr);
+	if (likely(p && p == r->vmcb))
+		return p;
+	p = kl_svm_vmcb01(vcpu);
+	r->vmcb = p;
+	return p;
+}
+
+/*
+ * Is @vcpu's guest a hypervisor now?  Then the LSTAR that KVM sees may be
+ * its own guest's: on SVM, L2's value reaches vmcb01 (an emulated VMLOAD,
+ * or the VMSAVE after VMRUN, whose exit comes before guest mode is set);
+ * on VMX an L1 KVM writes L2's value as a user-return MSR.  EFER.SVME and
+ * CR4.VMXE are intercepted, so vcpu->arch holds them; Linux sets either
+ * only long after its own LSTAR write, and clears both at a reboot.
+ */
+static bool kl_guest_is_hypervisor(const struct kvm_vcpu *vcpu)
+{
+	return (vcpu->arch.hflags & HF_GUEST_MASK) ||
+	       (READ_ONCE(vcpu->arch.efer) & EFER_SVME) ||
+	       (READ_ONCE(vcpu->arch.cr4) & X86_CR4_VMXE);
+}
+
+/* Say so in the record, once per epoch; its value stays the guest's own. */
+static void kl_note_hypervisor(struct kl_vcpu *r)
+{
+	if (likely(READ_ONCE(r->hypervisor)))
+		return;
+	spin_lock(&r->lock);
+	WRITE_ONCE(r->hypervisor, true);
+	spin_unlock(&r->lock);
+	atomic_long_inc(&kl_dump_gen);
+}
+
 static void kl_probe_exit(void *data, struct kvm_vcpu *vcpu, u32 isa)
 {
-	struct kl_vcpu *r = kl_record_find(vcpu);
+	struct kl_vcpu *r;
+	struct vmcb *vmcb;
+	bool hyp;
 	u64 lstar;
 
+	rcu_read_lock();
+	r = kl_record_find(vcpu);
 	if (unlikely(!r))
-		return;
+		goto out;
 	if (unlikely(READ_ONCE(r->task) != current))
 		kl_record_note_task(r);
-	/*
-	 * While L1 runs its own nested guest, vmcb01 holds L2's LSTAR; a
-	 * protected (SEV-ES/SNP) save area holds no readable value.
-	 */
-	if (!r->vmcb || (vcpu->arch.hflags & HF_GUEST_MASK) ||
-	    vcpu->arch.guest_state_protected)
-		return;
-	lstar = READ_ONCE(r->vmcb->save.lstar);
+	hyp = kl_guest_is_hypervisor(vcpu);
+	if (unlikely(hyp != READ_ONCE(r->hv_now)))
+		WRITE_ONCE(r->hv_now, hyp);
+	/* A protected (SEV-ES/SNP) save area holds no readable value. */
+	if (vcpu->arch.guest_state_protected)
+		goto out;
+	if (unlikely(hyp)) {
+		kl_note_hypervisor(r);
+		goto out;
+	}
+	vmcb = kl_vmcb(vcpu, r);
+	if (!vmcb)
+		goto out;
+	lstar = READ_ONCE(vmcb->save.lstar);
 	if (likely(lstar == READ_ONCE(r->current_val)))
-		return;
+		goto out;
 	kl_observe(r, lstar, KVM_LSTAR_SOURCE_SAMPLE);
+out:
+	rcu_read_unlock();
 }
 
 static void kl_probe_msr(void *data, unsigned int write, u32 ecx, u64 val,
@@ -118,9 +181,14 @@ static void kl_probe_msr(void *data, unsigned int write, u32 ecx, u64 val,
 
 	if (likely(ecx != MSR_LSTAR || !write || exception))
 		return;
+	rcu_read_lock();
 	r = kl_record_find_task(current);
-	if (r)
+	/* As kvm_exit found it at the start of this exit. */
+	if (r && unlikely(READ_ONCE(r->hv_now)))
+		kl_note_hypervisor(r);
+	else if (r)
 		kl_observe(r, val, KVM_LSTAR_SOURCE_INTERCEPT);
+	rcu_read_unlock();
 }
 
 int kl_capture_init(void)

@@ -37,4 +37,14 @@ extern struct tracepoint __tracepoint_kvm_msr;
 #error "this kernel cannot restrict a genetlink multicast group to CAP_NET_ADMIN"
 #endif
 
+/*
+ * PREEMPT_RT turns spinlocks into sleeping locks, and kvm_exit runs with
+ * interrupts off: the probes' locks and GFP_ATOMIC allocations are not
+ * allowed there.  dkms.conf skips such kernels (BUILD_EXCLUSIVE_CONFIG);
+ * a build by hand stops here.
+ */
+#ifdef CONFIG_PREEMPT_RT
+#error "kvm_lstar does not support PREEMPT_RT kernels (its probes take spinlocks with interrupts off): use a non-RT kernel"
+#endif
+
 #endif /* KVM_LSTAR_COMPAT_H */

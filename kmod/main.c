@@ -15,20 +15,36 @@
 #define KL_MAX_RECORDS	(1U << 22)
 
 unsigned int kl_max_records = 65536;
+unsigned int kl_max_records_per_uid;
 
-static int kl_set_max_records(const char *val, const struct kernel_param *kp)
+/* A count parameter within [min, KL_MAX_RECORDS]; 0 too when @zero_ok. */
+static int kl_set_count(const char *val, const struct kernel_param *kp,
+			unsigned int min, bool zero_ok)
 {
 	unsigned int n;
 	int err = kstrtouint(val, 0, &n);
 
-	if (err || n < KL_MIN_RECORDS || n > KL_MAX_RECORDS) {
+	if (err || (n < min && !(zero_ok && !n)) || n > KL_MAX_RECORDS) {
 		/* A sysfs write brings its newline: keep the message one line. */
-		pr_err("max_records=%.*s rejected: give a number from %u to %u\n",
-		       (int)strcspn(val, "\n"), val, KL_MIN_RECORDS, KL_MAX_RECORDS);
+		pr_err("%s=%.*s rejected: give a number from %u to %u%s\n",
+		       kp->name, (int)strcspn(val, "\n"), val, min, KL_MAX_RECORDS,
+		       zero_ok ? ", or 0 for no limit" : "");
 		return -EINVAL;
 	}
-	WRITE_ONCE(kl_max_records, n);
+	WRITE_ONCE(*(unsigned int *)kp->arg, n);
+	/* Evict down to a lower limit; refused vCPUs may try again. */
+	kl_records_trim();
 	return 0;
+}
+
+static int kl_set_max_records(const char *val, const struct kernel_param *kp)
+{
+	return kl_set_count(val, kp, KL_MIN_RECORDS, false);
+}
+
+static int kl_set_max_per_uid(const char *val, const struct kernel_param *kp)
+{
+	return kl_set_count(val, kp, 1, true);
 }
 
 static const struct kernel_param_ops kl_max_records_ops = {
@@ -38,6 +54,14 @@ static const struct kernel_param_ops kl_max_records_ops = {
 module_param_cb(max_records, &kl_max_records_ops, &kl_max_records, 0644);
 MODULE_PARM_DESC(max_records,
 		 "most (VM, vCPU) records kept; when full, gone VMs are evicted first (16..4194304, default 65536)");
+
+static const struct kernel_param_ops kl_max_per_uid_ops = {
+	.set = kl_set_max_per_uid,
+	.get = param_get_uint,
+};
+module_param_cb(max_records_per_uid, &kl_max_per_uid_ops, &kl_max_records_per_uid, 0644);
+MODULE_PARM_DESC(max_records_per_uid,
+		 "most records the VMs of one uid may hold; at the limit that uid's gone VMs are evicted first (1..4194304, 0: no limit, the default)");
 
 static int __init kl_init(void)
 {
@@ -53,6 +77,9 @@ static int __init kl_init(void)
 		goto free_records;
 	}
 	kl_records_start();
+	err = kl_selftest();
+	if (err)
+		goto unregister;
 	err = kl_capture_init();
 	if (err)
 		goto unregister;

@@ -2,14 +2,23 @@
 /*
  * kvm_lstar: the "kvm_lstar" generic netlink family.
  *
- * Visibility: a caller sees records of VMs whose creator had the caller's
- * uid; CAP_NET_ADMIN sees all.  A record the caller may not see answers
- * exactly as a missing one does.  The "events" group carries every VM's
- * records, so only CAP_NET_ADMIN may listen; others poll with dumps.
+ * Visibility: a caller sees records of VMs whose VMM process had the
+ * caller's uid; CAP_NET_ADMIN sees all.  A record the caller may not see
+ * answers exactly as a missing one does.  The "events" group carries every
+ * VM's records, so only CAP_NET_ADMIN may listen; others poll with dumps.
+ * Pids and uids are given as the caller's namespaces see them (0 for a pid
+ * its pid namespace does not contain, the overflow uid for an unmapped
+ * uid); events, for CAP_NET_ADMIN in the initial namespaces, use those.
+ *
+ * Requests read the records under RCU and never take kl_lock, so no
+ * request, however large the table, delays a vCPU's exit.  A GET or a
+ * dump for one VM walks that VM's records; an unprivileged dump walks the
+ * caller's own; only CAP_NET_ADMIN's unfiltered dumps see the whole table.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/cred.h>
+#include <linux/pid_namespace.h>
 #include <linux/workqueue.h>
 #include <net/genetlink.h>
 #include <net/netlink.h>
@@ -55,17 +64,16 @@ static const struct nla_policy kl_clear_policy[KVM_LSTAR_A_PID + 1] = {
 };
 
 struct kl_filter {
-	u32 vm, pid;		/* 0: any */
+	u32 vm, pid;		/* 0: any; pid as the caller's namespace sees it */
 	kuid_t uid;
 	bool admin;
+	struct pid_namespace *pid_ns;	/* the caller's, set at each use */
 };
 
 /* Dump state, kept in cb->ctx between the parts of a dump. */
 struct kl_dump_ctx {
 	struct kl_filter f;
 	u64 cursor;		/* seq of the last record sent */
-	struct kl_vcpu *last;	/* that record: listed while kl_unlinks == unlinks */
-	unsigned long unlinks;
 };
 
 static void kl_filter_init(struct kl_filter *f, struct sk_buff *skb,
@@ -75,15 +83,25 @@ static void kl_filter_init(struct kl_filter *f, struct sk_buff *skb,
 	f->pid = attrs && attrs[KVM_LSTAR_A_PID] ? nla_get_u32(attrs[KVM_LSTAR_A_PID]) : 0;
 	f->uid = current_uid();
 	f->admin = netlink_capable(skb, CAP_NET_ADMIN);
+	f->pid_ns = task_active_pid_ns(current);
 }
 
 static bool kl_filter_match(const struct kl_vcpu *r, const void *arg)
 {
 	const struct kl_filter *f = arg;
+	const struct kl_vm *vm = r->vm;
 
 	return kl_visible(r, f->uid, f->admin) &&
-	       (!f->vm || r->vm->id == f->vm) &&
-	       (!f->pid || r->vm->tgid == f->pid);
+	       (!f->vm || vm->id == f->vm) &&
+	       (!f->pid || (f->pid_ns == &init_pid_ns ? vm->tgid :
+			    pid_nr_ns(vm->pid, f->pid_ns)) == f->pid);
+}
+
+/* A record as the caller sees it. */
+static void kl_snapshot_for(const struct kl_vcpu *r, const struct kl_filter *f,
+			    struct kl_snap *s)
+{
+	kl_snapshot(r, s, f->pid_ns, current_user_ns());
 }
 
 static int kl_put_record(struct sk_buff *skb, const struct kl_snap *s)
@@ -99,13 +117,15 @@ static int kl_put_record(struct sk_buff *skb, const struct kl_snap *s)
 	    nla_put_u8(skb, KVM_LSTAR_A_CHANGED, s->changed) ||
 	    nla_put_u8(skb, KVM_LSTAR_A_SOURCE, s->source) ||
 	    nla_put_u64_64bit(skb, KVM_LSTAR_A_CAPTURED_NS, s->captured_ns, KVM_LSTAR_A_PAD) ||
-	    nla_put_u8(skb, KVM_LSTAR_A_GONE, s->gone))
+	    nla_put_u8(skb, KVM_LSTAR_A_GONE, s->gone) ||
+	    nla_put_u8(skb, KVM_LSTAR_A_HYPERVISOR, s->hypervisor))
 		return -EMSGSIZE;
 	return 0;
 }
 
 static int kl_status_doit(struct sk_buff *skb, struct genl_info *info)
 {
+	char reason[KL_REASON_LEN];
 	struct kl_filter f;
 	struct kl_stats st;
 	struct sk_buff *msg;
@@ -113,6 +133,7 @@ static int kl_status_doit(struct sk_buff *skb, struct genl_info *info)
 
 	kl_filter_init(&f, skb, NULL);
 	kl_get_stats(&st, f.uid, f.admin);
+	kl_path_reason(reason, sizeof(reason));
 	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
@@ -122,8 +143,7 @@ static int kl_status_doit(struct sk_buff *skb, struct genl_info *info)
 	if (nla_put_string(msg, KVM_LSTAR_A_STATUS_VERSION, KVM_LSTAR_VERSION) ||
 	    nla_put_u8(msg, KVM_LSTAR_A_STATUS_INTERCEPT, kl_intercept_state()) ||
 	    nla_put_u8(msg, KVM_LSTAR_A_STATUS_SVM, kl_svm_state()) ||
-	    (kl_path_reason()[0] &&
-	     nla_put_string(msg, KVM_LSTAR_A_STATUS_REASON, kl_path_reason())) ||
+	    (reason[0] && nla_put_string(msg, KVM_LSTAR_A_STATUS_REASON, reason)) ||
 	    nla_put_u32(msg, KVM_LSTAR_A_STATUS_RECORDS, st.records) ||
 	    nla_put_u32(msg, KVM_LSTAR_A_STATUS_CAPACITY, READ_ONCE(kl_max_records)) ||
 	    nla_put_u32(msg, KVM_LSTAR_A_STATUS_VMS, st.vms) ||
@@ -143,6 +163,7 @@ too_big:
 static int kl_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct kl_vcpu *r, *found = NULL;
+	struct kl_vm *vm;
 	struct kl_filter f;
 	struct kl_snap s;
 	struct sk_buff *msg;
@@ -163,15 +184,18 @@ static int kl_get_doit(struct sk_buff *skb, struct genl_info *info)
 		vcpu = nla_get_u32(info->attrs[KVM_LSTAR_A_VCPU]);
 	kl_filter_init(&f, skb, info->attrs);
 
-	spin_lock(&kl_lock);
-	list_for_each_entry(r, &kl_records, list) {
-		if (r->vcpu_id == vcpu && kl_filter_match(r, &f)) {
-			kl_snapshot(r, &s);
-			found = r;
-			break;
+	rcu_read_lock();
+	vm = kl_vm_find(f.vm);
+	if (vm) {
+		list_for_each_entry_rcu(r, &vm->records, vm_node) {
+			if (r->vcpu_id == vcpu && kl_filter_match(r, &f)) {
+				kl_snapshot_for(r, &f, &s);
+				found = r;
+				break;
+			}
 		}
 	}
-	spin_unlock(&kl_lock);
+	rcu_read_unlock();
 	if (!found) {
 		NL_SET_ERR_MSG_MOD(info->extack, "no record for this VM and vCPU");
 		return -ENOENT;
@@ -193,69 +217,92 @@ static int kl_get_doit(struct sk_buff *skb, struct genl_info *info)
 static int kl_get_start(struct netlink_callback *cb)
 {
 	struct kl_dump_ctx *ctx = (struct kl_dump_ctx *)cb->ctx;
+	struct nlattr **attrs = kl_dumpit_attrs(cb);
 
 	BUILD_BUG_ON(sizeof(*ctx) > sizeof(cb->ctx));
-	kl_filter_init(&ctx->f, cb->skb, kl_dumpit_attrs(cb));
+	if (attrs && attrs[KVM_LSTAR_A_VCPU]) {
+		NL_SET_ERR_MSG_ATTR(cb->extack, attrs[KVM_LSTAR_A_VCPU],
+				    "VCPU names one record: send a get, not a dump");
+		return -EINVAL;
+	}
+	kl_filter_init(&ctx->f, cb->skb, attrs);
 	ctx->cursor = 0;
-	ctx->last = NULL;
 	return 0;
 }
 
-/*
- * Where a part resumes (kl_lock held): kl_records is in creation order, so
- * right after the last record sent, if no record has left the list since
- * (it is then still listed); else at the first record created after it,
- * found by walking from the start.  So a part costs what it sends, not
- * what came before it, unless records were dropped in between.
- */
-static struct kl_vcpu *kl_dump_resume(const struct kl_dump_ctx *ctx)
+/* One record into a dump part; false when the part is full. */
+static bool kl_dump_one(struct sk_buff *skb, struct netlink_callback *cb,
+			struct kl_dump_ctx *ctx, const struct kl_vcpu *r)
 {
-	struct kl_vcpu *r;
+	struct kl_snap s;
+	void *hdr;
 
-	if (ctx->last && ctx->unlinks == kl_unlinks)
-		return list_next_entry(ctx->last, list);
-	list_for_each_entry(r, &kl_records, list)
-		if (r->seq > ctx->cursor)
-			break;
-	return r;	/* the list head's entry when nothing follows */
+	kl_snapshot_for(r, &ctx->f, &s);
+	hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
+			  &kl_family, NLM_F_MULTI, KVM_LSTAR_CMD_GET);
+	if (!hdr)
+		return false;
+	genl_dump_check_consistent(cb, hdr);
+	if (kl_put_record(skb, &s)) {
+		genlmsg_cancel(skb, hdr);
+		return false;
+	}
+	genlmsg_end(skb, hdr);
+	ctx->cursor = r->seq;
+	return true;
+}
+
+/* A record a part may send: false when the part is full. */
+static bool kl_dump_try(struct sk_buff *skb, struct netlink_callback *cb,
+			struct kl_dump_ctx *ctx, const struct kl_vcpu *r, int *n)
+{
+	if (r->seq <= ctx->cursor || !kl_filter_match(r, &ctx->f))
+		return true;
+	if (!kl_dump_one(skb, cb, ctx, r))
+		return false;
+	(*n)++;
+	return true;
 }
 
 /*
  * Records go out oldest first; the cursor is the creation number of the
  * last one sent, so a part resumes correctly whatever was added or removed
- * since.  Any change between parts flags the dump NLM_F_DUMP_INTR.
+ * since.  Any change between parts flags the dump NLM_F_DUMP_INTR.  What a
+ * part walks: one VM's records (VM filter), the caller's own (no
+ * CAP_NET_ADMIN), or the table by creation number from the cursor on.
  */
 static int kl_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct kl_dump_ctx *ctx = (struct kl_dump_ctx *)cb->ctx;
+	struct kl_owner *o;
 	struct kl_vcpu *r;
-	struct kl_snap s;
-	void *hdr;
+	struct kl_vm *vm;
 	int n = 0;
 
-	spin_lock(&kl_lock);
+	ctx->f.pid_ns = task_active_pid_ns(current);
+	rcu_read_lock();
 	cb->seq = atomic_long_read(&kl_dump_gen);
-	r = kl_dump_resume(ctx);
-	list_for_each_entry_from(r, &kl_records, list) {
-		if (!kl_filter_match(r, &ctx->f))
-			continue;
-		kl_snapshot(r, &s);
-		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
-				  &kl_family, NLM_F_MULTI, KVM_LSTAR_CMD_GET);
-		if (!hdr)
-			break;
-		genl_dump_check_consistent(cb, hdr);
-		if (kl_put_record(skb, &s)) {
-			genlmsg_cancel(skb, hdr);
-			break;
-		}
-		genlmsg_end(skb, hdr);
-		ctx->cursor = r->seq;
-		ctx->last = r;
-		n++;
+	if (ctx->f.vm) {
+		vm = kl_vm_find(ctx->f.vm);
+		if (!vm)
+			goto out;
+		list_for_each_entry_rcu(r, &vm->records, vm_node)
+			if (!kl_dump_try(skb, cb, ctx, r, &n))
+				break;
+	} else if (!ctx->f.admin) {
+		o = kl_owner_find(ctx->f.uid);
+		if (!o)
+			goto out;
+		list_for_each_entry_rcu(r, &o->records, owner_node)
+			if (!kl_dump_try(skb, cb, ctx, r, &n))
+				break;
+	} else {
+		for (r = kl_record_next(ctx->cursor); r; r = kl_record_next(r->seq))
+			if (!kl_dump_try(skb, cb, ctx, r, &n))
+				break;
 	}
-	ctx->unlinks = kl_unlinks;
-	spin_unlock(&kl_lock);
+out:
+	rcu_read_unlock();
 	return n ? skb->len : 0;
 }
 
@@ -320,8 +367,8 @@ static struct genl_family kl_family __ro_after_init = {
 
 /*
  * Events: probes run in atomic context, some with interrupts off, so they
- * only copy the record into a ring; a work item sends.  A full ring drops
- * the event and counts it (status events_lost).
+ * only copy the record into a ring; a work item sends.  An event that
+ * finds the ring full is held by its record (records.c) and sent later.
  */
 struct kl_event {
 	struct kl_snap s;
@@ -335,24 +382,25 @@ static DEFINE_SPINLOCK(kl_ring_lock);
 static void kl_event_work_fn(struct work_struct *work);
 static DECLARE_WORK(kl_event_work, kl_event_work_fn);
 
-void kl_notify(const struct kl_vcpu *r, u8 event)
+/* Queue @event with @r's state; false if the ring is full (the caller holds it). */
+bool kl_notify(const struct kl_vcpu *r, u8 event)
 {
 	struct kl_event *e;
 	unsigned long flags;
 	struct kl_snap s;
 
-	kl_snapshot(r, &s);
+	kl_snapshot(r, &s, &init_pid_ns, &init_user_ns);
 	spin_lock_irqsave(&kl_ring_lock, flags);
 	if (kl_ring_len == KL_EVENT_RING) {
 		spin_unlock_irqrestore(&kl_ring_lock, flags);
-		kl_count_events_lost();
-		return;
+		return false;
 	}
 	e = &kl_ring[(kl_ring_head + kl_ring_len++) % KL_EVENT_RING];
 	e->s = s;
 	e->type = event;
 	spin_unlock_irqrestore(&kl_ring_lock, flags);
 	queue_work(kl_wq, &kl_event_work);
+	return true;
 }
 
 static void kl_send_event(const struct kl_event *e)

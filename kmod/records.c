@@ -2,27 +2,53 @@
 /*
  * kvm_lstar: the record table and the one piece of logic both capture
  * paths feed (first value, epochs, rewrites, counters).
+ *
+ * Locking: kl_lock serialises every change; the probes take it only on a
+ * vCPU's first sight, when a vCPU moves to another thread, and when a
+ * vCPU's address comes back for a new vCPU, so each step under it is O(1)
+ * or bounded by one VM's vCPUs.  Nothing a netlink request does takes it
+ * except CLEAR (CAP_NET_ADMIN, in bounded batches): readers walk RCU lists.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/cred.h>
+#include <linux/err.h>
 #include <linux/hash.h>
+#include <linux/jiffies.h>
+#include <linux/moduleparam.h>
 #include <linux/pid.h>
+#include <linux/pid_namespace.h>
 #include <linux/rculist.h>
 #include <linux/rculist_nulls.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/timekeeping.h>
 #include <linux/workqueue.h>
+#include <linux/xarray.h>
 #include "kvm_lstar.h"
 
 #define KL_HASH_BITS	14
+#define KL_OWNER_BITS	6
+#define KL_REFUSAL_BITS	8
 #define KL_SCAN_PERIOD	(HZ / 2)
+/* Evictions one vCPU's first exit may do; the rest wait for a trim. */
+#define KL_EVICT_PER_CREATE 8
+/* Records one locked step of a CLEAR or a trim handles. */
+#define KL_BATCH	256
+/*
+ * Events one record may send per second.  Beyond that its events merge
+ * into one held event, sent with the record's latest state when the
+ * held-event work runs (KL_HELD_DELAY later at most).
+ */
+#define KL_EVENTS_PER_SEC 16
+#define KL_HELD_DELAY	HZ
 
-DEFINE_SPINLOCK(kl_lock);		/* every list/table change */
-LIST_HEAD(kl_records);			/* all records, oldest first */
-static LIST_HEAD(kl_vms);
-static struct hlist_head *kl_vcpu_hash;	/* key: struct kvm_vcpu * */
+static DEFINE_SPINLOCK(kl_lock);
+static LIST_HEAD(kl_live_vms);		/* RCU: what the gone scan walks */
+static LIST_HEAD(kl_gone_vms);		/* oldest gone first: eviction order */
+static struct hlist_head *kl_vcpu_hash;	/* key: struct kvm_vcpu *, live VMs' records */
+static struct hlist_head *kl_vm_hash;	/* key: struct kvm *, live VMs (kl_lock) */
+static struct hlist_head kl_owner_hash[1 << KL_OWNER_BITS];	/* key: uid */
 /*
  * Key: the task a record last exited on.  A record moves to another bucket
  * when its vCPU moves to another task; a lookup walking it at that moment
@@ -30,29 +56,95 @@ static struct hlist_head *kl_vcpu_hash;	/* key: struct kvm_vcpu * */
  * number and a lookup that ends elsewhere walks again.
  */
 static struct hlist_nulls_head *kl_task_hash;
+static DEFINE_XARRAY(kl_by_seq);	/* creation number -> record */
+static DEFINE_XARRAY(kl_by_id);		/* VM number -> VM */
 
 atomic_long_t kl_dump_gen;		/* bumped on every change dumps care about */
-unsigned long kl_unlinks;		/* records taken off kl_records (kl_lock) */
 static u64 kl_seq;
 static u32 kl_vm_ids;
-static unsigned int kl_nr_records, kl_nr_vms, kl_nr_gone_records;
+static unsigned int kl_nr_records, kl_nr_vms;
 static atomic64_t kl_evictions, kl_alloc_fails, kl_refused, kl_events_lost;
+static bool kl_ready;			/* tables exist (kernel_param_lock) */
+
+/*
+ * kl_gen changes whenever a record leaves the vcpu hash or the limits
+ * change.  It turns every per-CPU cache entry stale at once, and lets a
+ * refused vCPU try again.
+ */
+static unsigned long kl_gen;
+
+/*
+ * A refused vCPU, known as a record is (see kl_record_stale()): its
+ * address, its VM, and its exit counter, which must grow from one sight to
+ * the next, or the address belongs to a new vCPU.
+ */
+struct kl_refusal {
+	const void *vcpu;
+	const void *kvm;
+	u64 exits;
+	unsigned long gen;	/* kl_gen when refused */
+};
 
 /*
  * One-entry per-CPU cache in front of the hash: a vCPU thread mostly exits
- * on the same CPU again.  Every unlink bumps kl_cache_gen, which turns all
- * cached entries stale at once (unlinks are rare).
+ * on the same CPU again.  A refused vCPU is cached too (rec NULL, refusal
+ * set), so that it does not try again until the table changes.
  */
 struct kl_cache {
 	const void *vcpu;
 	struct kl_vcpu *rec;
 	unsigned long gen;
+	struct kl_refusal refusal;
 };
 static DEFINE_PER_CPU(struct kl_cache, kl_cache);
-static unsigned long kl_cache_gen;
+
+/*
+ * The vCPUs refused last, so that "refused" counts vCPUs, not their exits,
+ * and a vCPU refused on one CPU is not tried again on another until kl_gen
+ * moves.  Two refused vCPUs sharing a slot may each be counted twice.
+ */
+static struct kl_refusal kl_refusals[1 << KL_REFUSAL_BITS];
+
+/* Is @f the refusal of @vcpu, seen again at a later exit? */
+static bool kl_refusal_of(struct kl_refusal *f, struct kvm_vcpu *vcpu)
+{
+	u64 exits = vcpu->stat.exits;
+
+	if (READ_ONCE(f->vcpu) != vcpu || READ_ONCE(f->kvm) != vcpu->kvm ||
+	    exits <= READ_ONCE(f->exits))
+		return false;
+	WRITE_ONCE(f->exits, exits);
+	return true;
+}
+
+static void kl_refusal_set(struct kl_refusal *f, struct kvm_vcpu *vcpu,
+			   unsigned long gen)
+{
+	WRITE_ONCE(f->vcpu, vcpu);
+	WRITE_ONCE(f->kvm, vcpu->kvm);
+	WRITE_ONCE(f->exits, vcpu->stat.exits);
+	WRITE_ONCE(f->gen, gen);
+}
+
+#ifdef KL_SELFTEST
+static void kl_selftest_retried(void);
+#else
+static inline void kl_selftest_retried(void) { }
+#endif
 
 static void kl_scan_gone(struct work_struct *work);
 static DECLARE_DELAYED_WORK(kl_scan_work, kl_scan_gone);
+
+/*
+ * Records holding an event, oldest first.  kl_held_lock is taken with
+ * interrupts off (the AMD probe runs so) and inside kl_lock, never inside
+ * a record's lock.
+ */
+static LIST_HEAD(kl_held);
+static DEFINE_SPINLOCK(kl_held_lock);
+static void kl_held_flush(struct work_struct *work);
+static DECLARE_DELAYED_WORK(kl_held_work, kl_held_flush);
+static void kl_defer(struct kl_vcpu *r, u8 ev);
 
 /*
  * The module's own unbound workqueue for the gone scan and the event
@@ -61,9 +153,17 @@ static DECLARE_DELAYED_WORK(kl_scan_work, kl_scan_gone);
  */
 struct workqueue_struct *kl_wq;
 
+#define kl_inc(x)	WRITE_ONCE(x, (x) + 1)
+#define kl_dec(x)	WRITE_ONCE(x, (x) - 1)
+
 static struct hlist_head *kl_bucket(struct hlist_head *table, const void *key)
 {
 	return &table[hash_ptr(key, KL_HASH_BITS)];
+}
+
+static unsigned long kl_task_slot(const void *task)
+{
+	return hash_ptr(task, KL_HASH_BITS);
 }
 
 static struct kl_vcpu *kl_hash_lookup(const void *vcpu)
@@ -76,12 +176,12 @@ static struct kl_vcpu *kl_hash_lookup(const void *vcpu)
 	return NULL;
 }
 
-static void kl_vm_free_rcu(struct rcu_head *head)
+/* Caches and refusals from before this point are stale (kl_lock held). */
+static void kl_bump_gen(void)
 {
-	struct kl_vm *vm = container_of(head, struct kl_vm, rcu);
-
-	put_pid(vm->pid);
-	kfree(vm);
+	/* Order the unlinks before the generation readers compare against. */
+	smp_wmb();
+	WRITE_ONCE(kl_gen, kl_gen + 1);
 }
 
 /* Take a record out of the key tables; it stays listed (kl_lock held). */
@@ -95,32 +195,105 @@ static void kl_unhash(struct kl_vcpu *r)
 		hlist_nulls_del_rcu(&r->task_node);
 		WRITE_ONCE(r->task, NULL);
 	}
-	/* Order the unlink before the generation readers compare against. */
-	smp_wmb();
-	WRITE_ONCE(kl_cache_gen, kl_cache_gen + 1);
+	kl_bump_gen();
+}
+
+/* The owner of @uid's records, or NULL.  kl_lock or RCU. */
+struct kl_owner *kl_owner_find(kuid_t uid)
+{
+	struct kl_owner *o;
+
+	hlist_for_each_entry_rcu(o, &kl_owner_hash[hash_32(__kuid_val(uid), KL_OWNER_BITS)],
+				 node, lockdep_is_held(&kl_lock))
+		if (uid_eq(o->uid, uid))
+			return o;
+	return NULL;
+}
+
+/* The owner of @uid, made from *@spare if new (kl_lock held). */
+static struct kl_owner *kl_owner_get(kuid_t uid, struct kl_owner **spare)
+{
+	struct kl_owner *o = kl_owner_find(uid);
+
+	if (o)
+		return o;
+	o = *spare;
+	*spare = NULL;
+	o->uid = uid;
+	INIT_LIST_HEAD(&o->records);
+	INIT_LIST_HEAD(&o->gone_vms);
+	hlist_add_head_rcu(&o->node, &kl_owner_hash[hash_32(__kuid_val(uid), KL_OWNER_BITS)]);
+	return o;
+}
+
+/* Drop an owner that has nothing left (kl_lock held). */
+static void kl_owner_put(struct kl_owner *o)
+{
+	if (o->nr_vms || o->nr_records)
+		return;
+	hlist_del_rcu(&o->node);
+	kfree_rcu(o, rcu);
+}
+
+static void kl_vm_free_rcu(struct rcu_head *head)
+{
+	struct kl_vm *vm = container_of(head, struct kl_vm, rcu);
+
+	put_pid(vm->pid);
+	kfree(vm);
+}
+
+/* Forget a VM that has no record left (kl_lock held). */
+static void kl_vm_unlink(struct kl_vm *vm)
+{
+	struct kl_owner *o = vm->owner;
+
+	xa_erase(&kl_by_id, vm->id);
+	if (vm->gone) {
+		list_del(&vm->state);
+		list_del(&vm->owner_gone);
+	} else {
+		hlist_del(&vm->node);
+		list_del_rcu(&vm->live);
+	}
+	kl_dec(kl_nr_vms);
+	kl_dec(o->nr_vms);
+	kl_owner_put(o);
+	call_rcu(&vm->rcu, kl_vm_free_rcu);
 }
 
 /* Forget a record entirely (kl_lock held). */
 static void kl_unlink(struct kl_vcpu *r)
 {
 	struct kl_vm *vm = r->vm;
+	unsigned long flags;
+	bool held;
 
+	spin_lock_irqsave(&kl_held_lock, flags);
+	held = !list_empty(&r->held_node);
+	list_del_init(&r->held_node);
+	r->unlinked = true;
+	spin_unlock_irqrestore(&kl_held_lock, flags);
+	/* Its held event, if any, never goes out. */
+	if (held)
+		kl_count_events_lost();
 	kl_unhash(r);
-	list_del(&r->list);
-	kl_unlinks++;
-	kl_nr_records--;
-	if (vm->gone)
-		kl_nr_gone_records--;
-	if (!--vm->nr_records) {
-		list_del(&vm->node);
-		kl_nr_vms--;
-		call_rcu(&vm->rcu, kl_vm_free_rcu);
-	}
+	xa_erase(&kl_by_seq, r->seq);
+	list_del_rcu(&r->vm_node);
+	list_del_rcu(&r->owner_node);
+	kl_dec(kl_nr_records);
+	kl_dec(vm->owner->nr_records);
+	if (!--vm->nr_records)
+		kl_vm_unlink(vm);
 	atomic_long_inc(&kl_dump_gen);
 	kfree_rcu(r, rcu);
 }
 
-/* Mark a VM gone and tell listeners (kl_lock held). */
+/*
+ * Mark a VM gone and tell listeners (kl_lock held).  Its records leave the
+ * key tables: a vCPU that still exits afterwards (its fd passed on to
+ * another process) is a new VM's, as is a vCPU at a reused address.
+ */
 static void kl_vm_set_gone(struct kl_vm *vm)
 {
 	struct kl_vcpu *r;
@@ -128,191 +301,279 @@ static void kl_vm_set_gone(struct kl_vm *vm)
 	if (vm->gone)
 		return;
 	WRITE_ONCE(vm->gone, true);
-	kl_nr_gone_records += vm->nr_records;
+	hlist_del(&vm->node);
+	list_del_rcu(&vm->live);
+	list_add_tail(&vm->state, &kl_gone_vms);
+	list_add_tail(&vm->owner_gone, &vm->owner->gone_vms);
 	atomic_long_inc(&kl_dump_gen);
-	list_for_each_entry(r, &kl_records, list)
-		if (r->vm == vm)
-			kl_notify(r, KVM_LSTAR_EVENT_GONE);
+	list_for_each_entry(r, &vm->records, vm_node) {
+		kl_unhash(r);
+		/* The gone event carries the latest state a held one would. */
+		spin_lock(&r->lock);
+		if (r->ev_held) {
+			r->ev_held = 0;
+			kl_count_events_lost();
+		}
+		spin_unlock(&r->lock);
+		if (!kl_notify(r, KVM_LSTAR_EVENT_GONE))
+			kl_defer(r, KVM_LSTAR_EVENT_GONE);
+	}
 }
 
-/* Make room by evicting the oldest record of a gone VM (kl_lock held). */
-static bool kl_evict_one(void)
+/* Evict the oldest record of a gone VM (kl_lock held). */
+static void kl_evict(struct kl_vm *vm)
 {
-	struct kl_vcpu *r;
+	kl_unlink(list_first_entry(&vm->records, struct kl_vcpu, vm_node));
+	atomic64_inc(&kl_evictions);
+}
 
-	list_for_each_entry(r, &kl_records, list) {
-		if (r->vm->gone) {
-			kl_unlink(r);
-			atomic64_inc(&kl_evictions);
-			return true;
+/*
+ * Room for one more record of owner @o (NULL: a uid with none yet), made
+ * by evicting gone VMs' records, a few at most (kl_lock held).
+ */
+static bool kl_make_room(struct kl_owner *o)
+{
+	unsigned int quota = READ_ONCE(kl_max_records_per_uid);
+	int budget = KL_EVICT_PER_CREATE;
+
+	if (o && quota) {
+		while (o->nr_records >= quota) {
+			if (list_empty(&o->gone_vms) || !budget--)
+				return false;
+			kl_evict(list_first_entry(&o->gone_vms, struct kl_vm, owner_gone));
 		}
 	}
+	while (kl_nr_records >= READ_ONCE(kl_max_records)) {
+		if (list_empty(&kl_gone_vms) || !budget--)
+			return false;
+		kl_evict(list_first_entry(&kl_gone_vms, struct kl_vm, state));
+	}
+	return true;
+}
+
+static bool kl_vm_has_vcpu_id(const struct kl_vm *vm, u32 vcpu_id)
+{
+	const struct kl_vcpu *r;
+
+	list_for_each_entry(r, &vm->records, vm_node)
+		if (r->vcpu_id == vcpu_id)
+			return true;
 	return false;
 }
 
 /*
- * The VM of a new record: the live one at this struct kvm address, or a new
- * one.  @spare is a preallocated struct kl_vm the caller frees if unused.
+ * The live VM a new vCPU joins, or NULL for a new VM (kl_lock held).  The
+ * live VM at this struct kvm address is dead when another thread created
+ * the one there now, or when it already has this vCPU id (KVM refuses a
+ * second vCPU with the same id in one VM).
  */
-static struct kl_vm *kl_vm_get(struct kvm *kvm, struct kl_vm **spare)
+static struct kl_vm *kl_vm_live(struct kvm_vcpu *vcpu)
 {
+	struct kvm *kvm = vcpu->kvm;
 	struct kl_vm *vm;
 
-	list_for_each_entry(vm, &kl_vms, node) {
-		if (vm->kvm != kvm || vm->gone)
+	hlist_for_each_entry(vm, kl_bucket(kl_vm_hash, kvm), node) {
+		if (vm->kvm != kvm)
 			continue;
-		if (vm->tgid == kvm->userspace_pid)
+		if (vm->creator == kvm->userspace_pid &&
+		    !kl_vm_has_vcpu_id(vm, vcpu->vcpu_id))
 			return vm;
-		/* Same address, other creator: the old VM is dead. */
 		kl_vm_set_gone(vm);
+		return NULL;	/* one live VM per address at most */
 	}
-	vm = *spare;
-	*spare = NULL;
+	return NULL;
+}
+
+/*
+ * A new VM, owned by the process whose thread runs its vCPU: current, in
+ * the probe (kl_lock held).  The thread that created the VM may be
+ * another, already exited, thread of that process.
+ */
+static int kl_vm_add(struct kl_vm *vm, struct kvm *kvm, struct kl_owner *o)
+{
 	vm->kvm = kvm;
-	vm->id = ++kl_vm_ids;
-	list_add_tail(&vm->node, &kl_vms);
-	kl_nr_vms++;
-	return vm;
+	vm->creator = kvm->userspace_pid;
+	vm->owner = o;
+	vm->uid = o->uid;
+	vm->pid = get_pid(task_tgid(current));
+	vm->tgid = task_tgid_nr(current);
+	vm->id = kl_vm_ids + 1;
+	INIT_LIST_HEAD(&vm->records);
+	if (xa_insert(&kl_by_id, vm->id, vm, GFP_ATOMIC)) {
+		put_pid(vm->pid);
+		return -ENOMEM;
+	}
+	kl_vm_ids = vm->id;
+	hlist_add_head(&vm->node, kl_bucket(kl_vm_hash, kvm));
+	list_add_tail_rcu(&vm->live, &kl_live_vms);
+	kl_inc(kl_nr_vms);
+	kl_inc(o->nr_vms);
+	return 0;
 }
 
-/* Who created the VM: a reference to its tgid's struct pid, and its uid. */
-static void kl_vm_identify(struct kl_vm *vm, struct kvm *kvm)
+/* Note one more refused vCPU, once per vCPU (kl_lock held). */
+static void kl_refuse(struct kl_refusal *slot, struct kvm_vcpu *vcpu)
 {
-	struct task_struct *t;
-
-	vm->tgid = kvm->userspace_pid;
-	vm->uid = GLOBAL_ROOT_UID;
-	rcu_read_lock();
-	vm->pid = get_pid(find_pid_ns(vm->tgid, &init_pid_ns));
-	t = vm->pid ? pid_task(vm->pid, PIDTYPE_TGID) : NULL;
-	if (t)
-		vm->uid = task_uid(t);
-	rcu_read_unlock();
-}
-
-/* First sight of a vCPU: runs in the probe, atomic context. */
-static struct kl_vcpu *kl_record_create(struct kvm_vcpu *vcpu)
-{
-	struct kl_vm *spare;
-	struct kl_vcpu *r;
-
-	if (READ_ONCE(kl_nr_records) >= READ_ONCE(kl_max_records) &&
-	    !READ_ONCE(kl_nr_gone_records)) {
+	if (!kl_refusal_of(slot, vcpu))
 		atomic64_inc(&kl_refused);
-		return NULL;
-	}
+	kl_refusal_set(slot, vcpu, kl_gen);
+}
+
+/*
+ * First sight of a vCPU: runs in the probe, atomic context.  On return
+ * *@gen is the generation the result may be cached under.  ERR_PTR
+ * -ENOSPC: refused (table or quota full of live VMs), until kl_gen moves;
+ * -ENOMEM: try again at the next exit.
+ */
+static struct kl_vcpu *kl_record_create(struct kvm_vcpu *vcpu, unsigned long *gen)
+{
+	struct kl_refusal *slot = &kl_refusals[hash_ptr(vcpu, KL_REFUSAL_BITS)];
+	kuid_t uid = current_uid();
+	struct kl_owner *o, *spare_o;
+	struct kl_vm *vm, *spare_vm;
+	struct kl_vcpu *r;
+	int err = -ENOMEM;
+
+	if (READ_ONCE(slot->gen) == *gen && kl_refusal_of(slot, vcpu))
+		return ERR_PTR(-ENOSPC);
 	r = kzalloc(sizeof(*r), GFP_ATOMIC | __GFP_NOWARN);
-	spare = kzalloc(sizeof(*spare), GFP_ATOMIC | __GFP_NOWARN);
-	if (!r || !spare) {
-		atomic64_inc(&kl_alloc_fails);
-		kfree(r);
-		kfree(spare);
-		return NULL;
-	}
-	kl_vm_identify(spare, vcpu->kvm);
+	spare_vm = kzalloc(sizeof(*spare_vm), GFP_ATOMIC | __GFP_NOWARN);
+	spare_o = kzalloc(sizeof(*spare_o), GFP_ATOMIC | __GFP_NOWARN);
+	if (!r || !spare_vm || !spare_o)
+		goto fail;
 	spin_lock_init(&r->lock);
+	INIT_LIST_HEAD(&r->held_node);
 	r->vcpu = vcpu;
 	r->kvm = vcpu->kvm;
 	r->vcpu_id = vcpu->vcpu_id;
 	r->last_exits = vcpu->stat.exits;
-	r->vmcb = kl_svm_vmcb01(vcpu);
+	r->ev_window = jiffies;
 
 	spin_lock(&kl_lock);
-	while (kl_nr_records >= READ_ONCE(kl_max_records)) {
-		if (!kl_evict_one()) {
-			spin_unlock(&kl_lock);
-			atomic64_inc(&kl_refused);
-			put_pid(spare->pid);
-			kfree(spare);
-			kfree(r);
-			return NULL;
-		}
+	vm = kl_vm_live(vcpu);
+	if (!kl_make_room(vm ? vm->owner : kl_owner_find(uid))) {
+		kl_refuse(slot, vcpu);
+		err = -ENOSPC;
+		goto unlock;
 	}
-	r->vm = kl_vm_get(vcpu->kvm, &spare);
-	r->vm->nr_records++;
-	r->seq = ++kl_seq;
-	list_add_tail(&r->list, &kl_records);
+	if (!vm) {
+		/* After the evictions, which may have freed this uid's owner. */
+		o = kl_owner_get(uid, &spare_o);
+		if (kl_vm_add(spare_vm, vcpu->kvm, o)) {
+			kl_owner_put(o);
+			goto unlock;
+		}
+		vm = spare_vm;
+		spare_vm = NULL;
+	}
+	r->vm = vm;
+	r->seq = kl_seq + 1;
+	if (xa_insert(&kl_by_seq, r->seq, r, GFP_ATOMIC)) {
+		if (!vm->nr_records)
+			kl_vm_unlink(vm);
+		goto unlock;
+	}
+	kl_seq = r->seq;
+	list_add_tail_rcu(&r->vm_node, &vm->records);
+	list_add_tail_rcu(&r->owner_node, &vm->owner->records);
 	hlist_add_head_rcu(&r->node, kl_bucket(kl_vcpu_hash, vcpu));
 	r->hashed = true;
-	kl_nr_records++;
+	vm->nr_records++;
+	kl_inc(vm->owner->nr_records);
+	kl_inc(kl_nr_records);
 	atomic_long_inc(&kl_dump_gen);
+	*gen = kl_gen;
 	spin_unlock(&kl_lock);
-
-	if (spare) {
-		put_pid(spare->pid);
-		kfree(spare);
-	}
+	kfree(spare_vm);
+	kfree(spare_o);
 	return r;
+
+unlock:
+	*gen = kl_gen;
+	spin_unlock(&kl_lock);
+fail:
+	if (err == -ENOMEM)
+		atomic64_inc(&kl_alloc_fails);
+	kfree(r);
+	kfree(spare_vm);
+	kfree(spare_o);
+	return ERR_PTR(err);
 }
 
 /*
- * Is @r still the record of @vcpu?  A struct kvm_vcpu address can come
- * back for a new vCPU once its VM is destroyed: a new VM (other kvm or
- * creator), a VM already known gone, or an exit counter that went
- * backwards all mean the old record belongs to a dead vCPU.
- *
- * Every exit comes here, so the common case reads only the record's first
- * cache line and the vCPU: the same VM, and an exit counter that grew
- * since the last sight, as it does between two exits of one vCPU.  A new
- * vCPU at a reused address starts counting from 0, so its first exit takes
- * the full check below.
+ * Is @r still the record of @vcpu?  A struct kvm_vcpu address comes back
+ * for a new vCPU once its VM is destroyed.  Between two kvm_exit events of
+ * one vCPU its exit counter always grows (6.1 SVM counts before the
+ * tracepoint, 6.12+ SVM and VMX after it, and the fast-path re-entry loop
+ * counts too), and a new vCPU counts from 0: a counter that did not grow,
+ * or another VM, is a new vCPU at an old address.
  */
 static bool kl_record_stale(struct kl_vcpu *r, struct kvm_vcpu *vcpu)
 {
 	u64 exits = vcpu->stat.exits;
-	struct kl_vm *vm;
 
 	if (likely(exits > r->last_exits && r->kvm == vcpu->kvm)) {
 		r->last_exits = exits;
 		return false;
 	}
-	vm = r->vm;
-	if (exits < r->last_exits || vm->kvm != vcpu->kvm ||
-	    vm->tgid != vcpu->kvm->userspace_pid ||
-	    r->vcpu_id != vcpu->vcpu_id || READ_ONCE(vm->gone))
-		return true;
-	r->last_exits = exits;
-	return false;
+	return true;
 }
 
-/* The record of @vcpu, created on first sight.  Probe context. */
+/*
+ * The record of @vcpu, created on first sight, or NULL.  Probe context,
+ * inside rcu_read_lock(): the record stays valid until the caller's
+ * rcu_read_unlock().
+ */
 struct kl_vcpu *kl_record_find(struct kvm_vcpu *vcpu)
 {
-	struct kl_cache *c = this_cpu_ptr(&kl_cache);
-	unsigned long gen = READ_ONCE(kl_cache_gen);
+	struct kl_cache *c = get_cpu_ptr(&kl_cache);
+	unsigned long gen = READ_ONCE(kl_gen);
+	bool hit = c->vcpu == vcpu && c->gen == gen;
 	struct kl_vcpu *r;
 
-	if (likely(c->vcpu == vcpu && c->gen == gen)) {
+	if (likely(hit && c->rec)) {
 		r = c->rec;
 		if (likely(!kl_record_stale(r, vcpu)))
-			return r;	/* cached, and still this vCPU's */
+			goto out;	/* cached, and still this vCPU's */
+	} else if (hit && kl_refusal_of(&c->refusal, vcpu)) {
+		r = NULL;		/* refused, and the table has not changed */
+		goto out;
 	} else {
-		smp_rmb();	/* pairs with kl_unhash() */
+		smp_rmb();	/* pairs with kl_bump_gen() */
 		r = kl_hash_lookup(vcpu);
 		if (r && !kl_record_stale(r, vcpu))
 			goto cache;
 	}
-	if (r) {		/* a dead vCPU's record */
+	if (r) {		/* a dead vCPU's record: its VM is gone */
 		spin_lock(&kl_lock);
-		kl_vm_set_gone(r->vm);
-		kl_unhash(r);
+		if (r->hashed)
+			kl_vm_set_gone(r->vm);
 		spin_unlock(&kl_lock);
+		gen = READ_ONCE(kl_gen);
 	}
-	r = kl_record_create(vcpu);
-	if (!r)
-		return NULL;
-	gen = READ_ONCE(kl_cache_gen);
+	r = kl_record_create(vcpu, &gen);
+	if (IS_ERR(r)) {
+		if (PTR_ERR(r) == -ENOMEM) {
+			r = NULL;
+			goto out;	/* not cached: try again next exit */
+		}
+		r = NULL;
+	}
 cache:
 	c->vcpu = vcpu;
 	c->rec = r;
 	c->gen = gen;
+	if (!r)
+		kl_refusal_set(&c->refusal, vcpu, gen);
+out:
+	put_cpu_ptr(&kl_cache);
 	return r;
 }
 
 /* Remember that current runs @r, for the kvm_msr probe (no vCPU argument). */
 void kl_record_note_task(struct kl_vcpu *r)
 {
-	struct hlist_nulls_head *b = &kl_task_hash[hash_ptr(current, KL_HASH_BITS)];
+	struct hlist_nulls_head *b = &kl_task_hash[kl_task_slot(current)];
 	struct hlist_nulls_node *n;
 	struct kl_vcpu *old;
 
@@ -334,9 +595,10 @@ out:
 	spin_unlock(&kl_lock);
 }
 
+/* The record @task last exited on, or NULL.  Inside rcu_read_lock(). */
 struct kl_vcpu *kl_record_find_task(const void *task)
 {
-	unsigned long slot = hash_ptr(task, KL_HASH_BITS);
+	unsigned long slot = kl_task_slot(task);
 	struct hlist_nulls_node *n;
 	struct kl_vcpu *r;
 
@@ -345,9 +607,107 @@ again:
 		if (READ_ONCE(r->task) == task)
 			return r;
 	/* The walk was carried into another bucket by a moving record. */
-	if (get_nulls_value(n) != slot)
+	if (get_nulls_value(n) != slot) {
+		kl_selftest_retried();
 		goto again;
+	}
 	return NULL;
+}
+
+/* May @r send one more event now?  (r->lock held) */
+static bool kl_event_budget(struct kl_vcpu *r)
+{
+	if (time_after(jiffies, r->ev_window + HZ)) {
+		r->ev_window = jiffies;
+		r->ev_count = 0;
+	}
+	if (r->ev_count >= KL_EVENTS_PER_SEC)
+		return false;
+	r->ev_count++;
+	return true;
+}
+
+/*
+ * The held event that says both @held and the later @ev: the newest,
+ * except that a change after an unsent capture leaves the capture (its
+ * record shows the change) and nothing follows a gone event.
+ */
+static u8 kl_event_merge(u8 held, u8 ev)
+{
+	if (!held)
+		return ev;
+	if (held == KVM_LSTAR_EVENT_GONE ||
+	    (held == KVM_LSTAR_EVENT_CAPTURE && ev == KVM_LSTAR_EVENT_CHANGE))
+		return held;
+	return ev;
+}
+
+/* Queue @r, which now holds an event, for the held-event work. */
+static void kl_hold(struct kl_vcpu *r)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&kl_held_lock, flags);
+	if (!r->unlinked && list_empty(&r->held_node))
+		list_add_tail(&r->held_node, &kl_held);
+	spin_unlock_irqrestore(&kl_held_lock, flags);
+	queue_delayed_work(kl_wq, &kl_held_work, KL_HELD_DELAY);
+}
+
+/*
+ * @ev found the event ring full: hold it for the held-event work instead.
+ * Anything held meanwhile is newer than @ev.
+ */
+static void kl_defer(struct kl_vcpu *r, u8 ev)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&r->lock, flags);
+	r->ev_held = r->ev_held ? kl_event_merge(ev, r->ev_held) : ev;
+	spin_unlock_irqrestore(&r->lock, flags);
+	kl_hold(r);
+}
+
+/*
+ * Send the events held when the work started, each with its record's
+ * state as it is now, and start that record's next budget window with it.
+ * A record held again meanwhile waits for the next run.  One record per
+ * locked step.
+ */
+static void kl_held_flush(struct work_struct *work)
+{
+	LIST_HEAD(batch);	/* kl_held_lock: kl_unlink() may take from it */
+	struct kl_vcpu *r;
+	u8 ev;
+
+	spin_lock_irq(&kl_held_lock);
+	list_splice_init(&kl_held, &batch);
+	spin_unlock_irq(&kl_held_lock);
+	for (;;) {
+		spin_lock_irq(&kl_held_lock);
+		r = list_first_entry_or_null(&batch, struct kl_vcpu, held_node);
+		if (!r) {
+			spin_unlock_irq(&kl_held_lock);
+			return;
+		}
+		list_del_init(&r->held_node);
+		/* Unlinked after this: freed only after the section ends. */
+		rcu_read_lock();
+		spin_unlock_irq(&kl_held_lock);
+
+		spin_lock(&r->lock);
+		ev = r->ev_held;
+		r->ev_held = 0;
+		if (ev) {
+			r->ev_window = jiffies;
+			r->ev_count = 1;
+		}
+		spin_unlock(&r->lock);
+		if (ev && !kl_notify(r, ev))
+			kl_defer(r, ev);
+		rcu_read_unlock();
+		cond_resched();
+	}
 }
 
 /*
@@ -358,16 +718,24 @@ again:
  *    a new epoch;
  *  - first non-zero value of an epoch: the capture, with its time;
  *  - any other value: a rewrite within the epoch (first value kept).
+ * A record sends KL_EVENTS_PER_SEC events a second at most, so one guest
+ * rewriting LSTAR on every exit cannot crowd out other VMs' events.  The
+ * events beyond that merge into one held event, which goes out within
+ * KL_HELD_DELAY with the record's latest state: listeners always learn
+ * the last value.  Each event merged away counts as lost.
  */
 void kl_observe(struct kl_vcpu *r, u64 val, u8 source)
 {
+	bool lost = false, moved = false, hold = false;
 	u8 ev = 0;
 
 	spin_lock(&r->lock);
 	if (val == r->current_val)
 		goto out;
+	moved = true;
 	if (!val) {
 		WRITE_ONCE(r->current_val, 0);
+		WRITE_ONCE(r->hypervisor, false);
 		if (r->captured && !r->zero_seen) {
 			r->zero_seen = true;
 			ev = KVM_LSTAR_EVENT_RESET;
@@ -389,15 +757,28 @@ void kl_observe(struct kl_vcpu *r, u64 val, u8 source)
 		WRITE_ONCE(r->current_val, val);
 		ev = KVM_LSTAR_EVENT_CHANGE;
 	}
+	/* Once one is held, later events merge into it: their order stays. */
+	if (ev && (r->ev_held || !kl_event_budget(r))) {
+		lost = r->ev_held;
+		hold = !r->ev_held;
+		r->ev_held = kl_event_merge(r->ev_held, ev);
+		ev = 0;
+	}
 out:
 	spin_unlock(&r->lock);
-	if (ev) {
+	if (moved)
 		atomic_long_inc(&kl_dump_gen);
-		kl_notify(r, ev);
-	}
+	if (lost)
+		kl_count_events_lost();
+	if (hold)
+		kl_hold(r);
+	if (ev && !kl_notify(r, ev))
+		kl_defer(r, ev);
 }
 
-void kl_snapshot(const struct kl_vcpu *r, struct kl_snap *s)
+/* A copy of @r, with its pid and uid as seen from the given namespaces. */
+void kl_snapshot(const struct kl_vcpu *r, struct kl_snap *s,
+		 struct pid_namespace *pid_ns, struct user_namespace *user_ns)
 {
 	const struct kl_vm *vm = r->vm;
 
@@ -408,12 +789,13 @@ void kl_snapshot(const struct kl_vcpu *r, struct kl_snap *s)
 	s->epoch = r->epoch;
 	s->writes = r->writes;
 	s->changed = r->changed;
+	s->hypervisor = r->hypervisor;
 	s->captured = r->captured;
 	s->source = r->captured ? r->source : 0;
 	spin_unlock((spinlock_t *)&r->lock);
 	s->vm = vm->id;
-	s->pid = vm->tgid;
-	s->uid = from_kuid(&init_user_ns, vm->uid);
+	s->pid = pid_ns == &init_pid_ns ? vm->tgid : pid_nr_ns(vm->pid, pid_ns);
+	s->uid = from_kuid_munged(user_ns, vm->uid);
 	s->vcpu = r->vcpu_id;
 	s->gone = READ_ONCE(vm->gone);
 }
@@ -423,25 +805,35 @@ bool kl_visible(const struct kl_vcpu *r, kuid_t uid, bool admin)
 	return admin || uid_eq(r->vm->uid, uid);
 }
 
+/* The VM numbered @id, or NULL.  Inside rcu_read_lock(). */
+struct kl_vm *kl_vm_find(u32 id)
+{
+	return xa_load(&kl_by_id, id);
+}
+
+/* The first record created after creation number @after, or NULL (RCU). */
+struct kl_vcpu *kl_record_next(u64 after)
+{
+	unsigned long i = after + 1;
+
+	return xa_find(&kl_by_seq, &i, ULONG_MAX, XA_PRESENT);
+}
+
 void kl_get_stats(struct kl_stats *st, kuid_t uid, bool admin)
 {
-	struct kl_vcpu *r;
-	struct kl_vm *vm;
+	struct kl_owner *o;
 
-	spin_lock(&kl_lock);
 	if (admin) {
-		st->records = kl_nr_records;
-		st->vms = kl_nr_vms;
+		st->records = READ_ONCE(kl_nr_records);
+		st->vms = READ_ONCE(kl_nr_vms);
 	} else {
 		/* Others' VMs stay invisible, even as a count. */
-		st->records = 0;
-		st->vms = 0;
-		list_for_each_entry(r, &kl_records, list)
-			st->records += kl_visible(r, uid, false);
-		list_for_each_entry(vm, &kl_vms, node)
-			st->vms += uid_eq(vm->uid, uid);
+		rcu_read_lock();
+		o = kl_owner_find(uid);
+		st->records = o ? READ_ONCE(o->nr_records) : 0;
+		st->vms = o ? READ_ONCE(o->nr_vms) : 0;
+		rcu_read_unlock();
 	}
-	spin_unlock(&kl_lock);
 	st->evictions = atomic64_read(&kl_evictions);
 	st->alloc_fails = atomic64_read(&kl_alloc_fails);
 	st->refused = atomic64_read(&kl_refused);
@@ -453,34 +845,70 @@ void kl_count_events_lost(void)
 	atomic64_inc(&kl_events_lost);
 }
 
-int kl_clear(kl_match_fn match, const void *arg)
+/*
+ * Drop the records @match accepts (all when NULL), KL_BATCH records per
+ * locked step.  Process context.
+ */
+void kl_clear(kl_match_fn match, const void *arg)
 {
-	struct kl_vcpu *r, *tmp;
-	int n = 0;
+	unsigned long i = 0;
+	struct kl_vcpu *r;
+	int n;
 
-	spin_lock(&kl_lock);
-	list_for_each_entry_safe(r, tmp, &kl_records, list) {
-		if (!match || match(r, arg)) {
-			kl_unlink(r);
-			n++;
+	for (;;) {
+		spin_lock(&kl_lock);
+		for (n = 0; n < KL_BATCH; n++) {
+			r = xa_find(&kl_by_seq, &i, ULONG_MAX, XA_PRESENT);
+			if (!r)
+				break;
+			i++;
+			if (!match || match(r, arg))
+				kl_unlink(r);
 		}
+		spin_unlock(&kl_lock);
+		if (n < KL_BATCH)
+			return;
+		cond_resched();
 	}
-	spin_unlock(&kl_lock);
-	return n;
 }
 
-/* Mark VMs whose creating process has exited as gone. */
+/*
+ * The limits changed (a module parameter write): evict gone VMs' records
+ * down to max_records, KL_BATCH per locked step, and let refused vCPUs try
+ * again.  Process context, kernel_param_lock held.
+ */
+void kl_records_trim(void)
+{
+	int n;
+
+	if (!kl_ready)
+		return;		/* loading: the tables come later */
+	do {
+		spin_lock(&kl_lock);
+		for (n = 0; n < KL_BATCH && !list_empty(&kl_gone_vms) &&
+		     kl_nr_records > READ_ONCE(kl_max_records); n++)
+			kl_evict(list_first_entry(&kl_gone_vms, struct kl_vm, state));
+		kl_bump_gen();
+		spin_unlock(&kl_lock);
+		cond_resched();
+	} while (n == KL_BATCH);
+}
+
+/* Mark VMs whose process has exited as gone. */
 static void kl_scan_gone(struct work_struct *work)
 {
 	struct kl_vm *vm;
 
-	spin_lock(&kl_lock);
 	rcu_read_lock();
-	list_for_each_entry(vm, &kl_vms, node)
-		if (!vm->gone && vm->pid && !pid_task(vm->pid, PIDTYPE_TGID))
+	list_for_each_entry_rcu(vm, &kl_live_vms, live) {
+		if (pid_task(vm->pid, PIDTYPE_TGID))
+			continue;
+		spin_lock(&kl_lock);
+		if (vm->nr_records)	/* else being freed */
 			kl_vm_set_gone(vm);
+		spin_unlock(&kl_lock);
+	}
 	rcu_read_unlock();
-	spin_unlock(&kl_lock);
 	queue_delayed_work(kl_wq, &kl_scan_work, KL_SCAN_PERIOD);
 }
 
@@ -489,10 +917,12 @@ int kl_records_init(void)
 	size_t i, n = 1UL << KL_HASH_BITS;
 
 	kl_vcpu_hash = kvcalloc(n, sizeof(*kl_vcpu_hash), GFP_KERNEL);
+	kl_vm_hash = kvcalloc(n, sizeof(*kl_vm_hash), GFP_KERNEL);
 	kl_task_hash = kvmalloc_array(n, sizeof(*kl_task_hash), GFP_KERNEL);
 	kl_wq = alloc_workqueue(KBUILD_MODNAME, WQ_UNBOUND, 0);
-	if (!kl_vcpu_hash || !kl_task_hash || !kl_wq) {
+	if (!kl_vcpu_hash || !kl_vm_hash || !kl_task_hash || !kl_wq) {
 		kvfree(kl_vcpu_hash);
+		kvfree(kl_vm_hash);
 		kvfree(kl_task_hash);
 		if (kl_wq)
 			destroy_workqueue(kl_wq);
@@ -500,6 +930,9 @@ int kl_records_init(void)
 	}
 	for (i = 0; i < n; i++)
 		INIT_HLIST_NULLS_HEAD(&kl_task_hash[i], i);
+	kernel_param_lock(THIS_MODULE);
+	kl_ready = true;
+	kernel_param_unlock(THIS_MODULE);
 	return 0;
 }
 
@@ -508,17 +941,29 @@ void kl_records_start(void)
 	queue_delayed_work(kl_wq, &kl_scan_work, KL_SCAN_PERIOD);
 }
 
+/* The probes are gone: nothing holds an event any more. */
 void kl_records_stop(void)
 {
 	cancel_delayed_work_sync(&kl_scan_work);
+	cancel_delayed_work_sync(&kl_held_work);
 }
 
 /* After the probes are gone and no reader is left. */
 void kl_records_exit(void)
 {
+	kernel_param_lock(THIS_MODULE);
+	kl_ready = false;
+	kernel_param_unlock(THIS_MODULE);
 	kl_clear(NULL, NULL);
 	rcu_barrier();	/* the kfree_rcu()s and call_rcu()s above */
 	destroy_workqueue(kl_wq);
+	xa_destroy(&kl_by_seq);
+	xa_destroy(&kl_by_id);
 	kvfree(kl_vcpu_hash);
+	kvfree(kl_vm_hash);
 	kvfree(kl_task_hash);
 }
+
+#ifdef KL_SELFTEST
+#include "selftest.c"
+#endif

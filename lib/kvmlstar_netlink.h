@@ -10,7 +10,7 @@
  * on success.
  *
  * Visibility is decided by the kernel: a caller sees the records of VMs
- * whose creating process had the caller's uid; CAP_NET_ADMIN sees all.
+ * whose VMM process has the caller's uid; CAP_NET_ADMIN sees all.
  * A record the caller may not see answers exactly as a missing one.
  */
 #ifndef KVMLSTAR_NETLINK_H
@@ -42,7 +42,7 @@ enum kvmlstar_event {
 	KVMLSTAR_EVENT_CAPTURE = 1,	/* first value of an epoch */
 	KVMLSTAR_EVENT_CHANGE = 2,	/* rewrite within an epoch */
 	KVMLSTAR_EVENT_RESET = 3,	/* LSTAR seen back at 0 */
-	KVMLSTAR_EVENT_GONE = 4,	/* the creating process exited */
+	KVMLSTAR_EVENT_GONE = 4,	/* the VMM process exited */
 };
 
 /* State of one of the module's capture paths (values of the netlink ABI). */
@@ -57,7 +57,7 @@ enum kvmlstar_path_state {
  * @vm: module-assigned VM number, never reused while the module is loaded.
  * @pid: tgid of the process that created the VM.
  * @vcpu: the vCPU id userspace chose.
- * @uid: uid of the VM's creator.
+ * @uid: uid of the VMM process.
  * @lstar: first LSTAR value of the current epoch; 0 while not captured.
  * @current: latest LSTAR value seen.
  * @epoch: 0 until captured, 1 for the first boot, +1 each time LSTAR is seen
@@ -66,9 +66,12 @@ enum kvmlstar_path_state {
  * @changed: the value changed after the first write of the epoch.
  * @source: where the first value was seen.
  * @captured_ns: CLOCK_BOOTTIME nanoseconds of the capture.
- * @gone: the creating process has exited (the record is kept).
+ * @gone: the VMM process has exited (the record is kept).
  * @event: for kvmlstar_nl_next_event() (and kvmlstar_wait() when an event
  *	answered it) what happened; KVMLSTAR_EVENT_NONE otherwise.
+ * @hypervisor: the guest enabled SVM or VMX in this epoch: it runs guests
+ *	of its own, whose LSTAR values (and its own rewrites since then) are
+ *	not recorded.  Always false with a module before 0.2.
  *
  * A record is captured when @epoch >= 1; @lstar is then not 0.
  */
@@ -86,6 +89,7 @@ struct kvmlstar_record {
 	uint64_t captured_ns;
 	bool gone;
 	enum kvmlstar_event event;
+	bool hypervisor;
 };
 
 /**
@@ -99,7 +103,9 @@ struct kvmlstar_record {
  * @vms: VMs held (visible to the caller).
  * @evictions: records of gone VMs evicted to make room.
  * @alloc_fails: record allocations that failed.
- * @events_lost: events dropped because the module's queue was full.
+ * @events_lost: events not sent as themselves: merged into a later event of
+ *	the same record (past its budget, or with the module's queue full),
+ *	or lost for want of memory.
  * @refused: vCPUs not recorded because the table was full of live VMs.
  */
 struct kvmlstar_status {

@@ -85,6 +85,7 @@ static const struct nla_policy attr_policy[KVM_LSTAR_A_MAX + 1] = {
 	[KVM_LSTAR_A_GONE] = U8,
 	[KVM_LSTAR_A_EVENT] = U8,
 	[KVM_LSTAR_A_UID] = U32,
+	[KVM_LSTAR_A_HYPERVISOR] = U8,
 	[KVM_LSTAR_A_STATUS_VERSION] = STR,
 	[KVM_LSTAR_A_STATUS_INTERCEPT] = U8,
 	[KVM_LSTAR_A_STATUS_SVM] = U8,
@@ -167,6 +168,7 @@ static int record_from_attrs(struct nlattr **tb, struct kvmlstar_record *r,
 	r->captured_ns = get_u64(tb[KVM_LSTAR_A_CAPTURED_NS]);
 	r->gone = get_u8(tb[KVM_LSTAR_A_GONE]) != 0;
 	r->event = (enum kvmlstar_event)get_u8(tb[KVM_LSTAR_A_EVENT]);
+	r->hypervisor = get_u8(tb[KVM_LSTAR_A_HYPERVISOR]) != 0;
 	return kvmlstar__ok(err);
 }
 

@@ -11,6 +11,9 @@
 #     a dkms.conf carrying VERSION; DKMS adds, builds and removes that tree;
 #   - `dkms add .` from the checkout, built and removed (root only: dkms
 #     refuses to copy a source tree otherwise).
+#   - a PREEMPT_RT kernel (Debian's RT headers of the same version) is
+#     refused: the build stops on compat.h's #error, and DKMS skips it
+#     (dkms.conf BUILD_EXCLUSIVE_CONFIG, exit 77) with its message.
 #
 # Build only, nothing is installed or loaded, so the target kernel need not
 # be the running one.  DKMS works in a temporary directory (--dkmstree,
@@ -175,6 +178,55 @@ else
 		build_and_check "dkms add ." "$tmp/src" "$cv"
 	else
 		bad "dkms add . (checkout) failed"; show_log
+	fi
+fi
+
+# --- PREEMPT_RT: refused, and DKMS says why ---------------------------------
+# Debian's RT headers of the same kernel, unpacked into the cache (once),
+# not installed: no header glob of the bench may pick them up.
+rt_kver=${kver%-amd64}-rt-amd64
+rt_root=$(kernel_cache)/rt/$rt_kver/root
+rt_kdir=$rt_root/usr/src/linux-headers-$rt_kver
+rt_fetch() {
+	local d
+	[ -f "$rt_kdir/.config" ] && return 0
+	d=$(mktemp -d)
+	chmod 755 "$d"
+	(cd "$d" && apt-get download -q "linux-headers-$rt_kver" \
+		"linux-headers-${kver%-amd64}-common-rt" >/dev/null 2>&1) || { rm -rf "$d"; return 1; }
+	rm -rf "$rt_root"
+	mkdir -p "$rt_root/usr/lib"
+	for deb in "$d"/*.deb; do dpkg-deb -x "$deb" "$rt_root"; done
+	rm -rf "$d"
+	# Its Makefile and scripts/ point at /usr/src and /usr/lib: here instead.
+	sed -i "s|/usr/src/|$rt_root/usr/src/|" "$rt_kdir/Makefile"
+	ln -sfn "/usr/lib/linux-kbuild-${kver%%.0-*}" "$rt_root/usr/lib/linux-kbuild-${kver%%.0-*}"
+	[ -f "$rt_kdir/.config" ]
+}
+if ! rt_fetch; then
+	bad "cannot fetch linux-headers-$rt_kver from the configured apt sources"
+elif ! grep -q '^CONFIG_PREEMPT_RT=y' "$rt_kdir/.config"; then
+	bad "$rt_kdir/.config has no CONFIG_PREEMPT_RT=y"
+else
+	if mk module KVER="$rt_kver" KDIR="$rt_kdir" O="$tmp/rt-build"; then
+		bad "make module for $rt_kver (PREEMPT_RT) succeeded: it must refuse"
+	elif grep -q 'kvm_lstar does not support PREEMPT_RT kernels' "$log"; then ok; else
+		bad "make module for $rt_kver failed without naming PREEMPT_RT"; show_log
+	fi
+	if dk "$stage/usr/src" add -m "$pkg" -v "$version"; then
+		kdir_save=$kdir kdir=$rt_kdir
+		dk "$stage/usr/src" build -m "$pkg" -v "$version" -k "$rt_kver"
+		rc=$?
+		kdir=$kdir_save
+		if [ $rc = 77 ] && grep -q 'BUILD_EXCLUSIVE directive which does not match' "$log"; then
+			ok
+		else
+			bad "dkms build -k $rt_kver: exit $rc, not the BUILD_EXCLUSIVE refusal (77)"
+			show_log
+		fi
+		dk "$stage/usr/src" remove -m "$pkg" -v "$version" --all || bad "dkms remove failed"
+	else
+		bad "dkms add -m $pkg -v $version (for the RT check) failed"; show_log
 	fi
 fi
 

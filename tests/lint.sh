@@ -38,14 +38,18 @@ done
 # kernel the project supports; a kernel whose headers are missing fails.
 # shellcheck source=tests/vm/kernels.sh
 . "$top/tests/vm/kernels.sh"
-for k in 6.1 6.12 7.2; do
+# The debug kernel's build carries the self-tests (KVM_LSTAR_SELFTEST=1).
+for k in 6.1 6.12 7.2 debug; do
 	if ! kv=$(kernel_resolve "$k" 2>&1 && echo "$kver"); then
 		failed=$((failed + 1))
 		echo "lint: cannot build for $k: $kv" >&2
 		continue
 	fi
 	kv=$(tail -n1 <<<"$kv")
-	if out=$(make -s -C "$top" module KVER="$kv" W=1 2>&1) && ! grep -q 'warning:' <<<"$out"; then
+	st=
+	[ "$k" = debug ] && st=1
+	if out=$(make -s -C "$top" module KVER="$kv" W=1 KVM_LSTAR_SELFTEST=$st 2>&1) &&
+	   ! grep -q 'warning:' <<<"$out"; then
 		pass=$((pass + 1))
 	else
 		failed=$((failed + 1))

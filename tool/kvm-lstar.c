@@ -74,7 +74,9 @@ static const struct command commands[] = {
 		.summary = "print capture, change, reset and gone events as they happen",
 		.help = "Print the module's events as they happen: capture (first value of an\n"
 			"epoch), change (a rewrite: possible hijack), reset (LSTAR back at 0)\n"
-			"and gone (the VMM exited).  Needs CAP_NET_ADMIN.  Runs until Ctrl-C\n"
+			"and gone (the VMM exited).  If events were lost (the socket overran),\n"
+			"it says so on stderr and prints every matching record as a \"resync\"\n"
+			"event, not counted by --count.  Needs CAP_NET_ADMIN.  Runs until Ctrl-C\n"
 			"(exit 0), until --count events were printed (exit 0), or until\n"
 			"--timeout runs out: exit 0 without --count, exit 3 (class \"timeout\")\n"
 			"when --count events had not been reached.\n",

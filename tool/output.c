@@ -98,6 +98,7 @@ void json_record(struct json *j, const struct kvmlstar_record *r)
 	json_str(j, "source", kvmlstar_source_name(r->source));
 	json_uint(j, "captured_ns", r->captured_ns);
 	json_bool(j, "gone", r->gone);
+	json_bool(j, "hypervisor", r->hypervisor);
 }
 
 void format_age(uint64_t captured_ns, char *buf, size_t len)
@@ -138,6 +139,9 @@ void print_record_block(const struct kvmlstar_record *r)
 	printf("current  %s  %u %s this epoch%s\n", kvmlstar_hex(r->current, cur),
 	       r->writes, r->writes == 1 ? "value" : "values",
 	       r->changed ? ": CHANGED after the first write (possible syscall hijack)" : "");
+	if (r->hypervisor)
+		printf("guest    a hypervisor (it enabled SVM or VMX): its own guests' LSTAR\n"
+		       "         values are not recorded, nor are its rewrites since then\n");
 }
 
 static void print_error(const struct cli *c, const char *class, bool retryable, const char *msg)

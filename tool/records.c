@@ -369,6 +369,12 @@ static int remaining_ms(int64_t deadline)
 	return left > 0 ? (int)left : 0;
 }
 
+/* A record read back after lost events is printed as event "resync". */
+static const char *event_name(const struct kvmlstar_record *ev)
+{
+	return ev->event == KVMLSTAR_EVENT_NONE ? "resync" : kvmlstar_event_name(ev->event);
+}
+
 static void print_event(const struct cli *c, const struct kvmlstar_record *ev)
 {
 	char lstar[KVMLSTAR_HEX_LEN], cur[KVMLSTAR_HEX_LEN];
@@ -376,14 +382,14 @@ static void print_event(const struct cli *c, const struct kvmlstar_record *ev)
 
 	if (c->json) {
 		json_begin(&j, stdout);
-		json_str(&j, "event", kvmlstar_event_name(ev->event));
+		json_str(&j, "event", event_name(ev));
 		json_record(&j, ev);
 		json_end(&j);
 		return;
 	}
 	printf("%-7s  vm %u  pid %u  vcpu %u  lstar %s  current %s  epoch %u  writes %u  "
 	       "source %s%s%s\n",
-	       kvmlstar_event_name(ev->event), ev->vm, ev->pid, ev->vcpu,
+	       event_name(ev), ev->vm, ev->pid, ev->vcpu,
 	       kvmlstar_hex(ev->lstar, lstar), kvmlstar_hex(ev->current, cur), ev->epoch,
 	       ev->writes, kvmlstar_source_name(ev->source),
 	       ev->changed ? "  CHANGED" : "", ev->gone ? "  gone" : "");
@@ -407,17 +413,51 @@ static bool event_wanted(const struct cli *c, const struct kvmlstar_record *ev)
 	return (!c->pid || ev->pid == c->pid) && (!c->vm || ev->vm == c->vm);
 }
 
-/*
- * Failures a watch goes on after: lost events (say so; the next ones still
- * come) and a signal that was not a stop request.
- */
-static bool survivable(const struct kvmlstar_error *err)
+static bool overrun(int rc, const struct kvmlstar_error *err)
 {
-	if (err->code != KVMLSTAR_E_IO)
-		return false;
-	if (err->sys_errno == ENOBUFS)
-		fprintf(stderr, PROG " watch: %s\n", err->msg);
-	return err->sys_errno == ENOBUFS || err->sys_errno == EINTR;
+	return rc == KVMLSTAR_E_IO && err->sys_errno == ENOBUFS;
+}
+
+static int print_resync(const struct kvmlstar_record *r, void *arg)
+{
+	print_event(arg, r);
+	return 0;
+}
+
+/* Events a resync prints before it reads the records, at most. */
+#define RESYNC_DRAIN_MAX	4096
+
+/*
+ * Events were lost: print what is still queued (all older than what a
+ * dump reads now, so a vCPU's last line stays its latest state), then
+ * every matching record as a "resync" line.  Lines of one vCPU that come
+ * after may still be a little older than its resync line: their epoch and
+ * writes tell.  Resync lines do not count towards --count.
+ */
+static int resync(const struct cli *c, struct kvmlstar_nl *nl)
+{
+	struct kvmlstar_filter f = filter_of(c);
+	struct kvmlstar_record ev;
+	struct kvmlstar_error err;
+	int i, rc;
+
+	fprintf(stderr, PROG " watch: kvm_lstar events were lost (the socket buffer "
+		"overran); printing the current records as \"resync\" events\n");
+	for (i = 0; i < RESYNC_DRAIN_MAX; i++) {
+		rc = kvmlstar_nl_next_event(nl, 0, &ev, &err);
+		if (rc == KVMLSTAR_E_TIMEOUT)
+			break;
+		if (stop_requested)
+			return 0;
+		if (overrun(rc, &err) || (rc == KVMLSTAR_E_IO && err.sys_errno == EINTR))
+			continue;
+		if (rc)
+			return fail(c, &err);
+		if (event_wanted(c, &ev))
+			print_event(c, &ev);
+	}
+	rc = kvmlstar_nl_dump(nl, &f, print_resync, (void *)c, &err);
+	return rc ? fail(c, &err) : 0;
 }
 
 /* The timeout ran out: fine unless --count events were asked for. */
@@ -461,9 +501,18 @@ static int watch_loop(const struct cli *c, struct kvmlstar_nl *nl)
 				return watch_timed_out(c, seen);
 			continue;
 		}
-		if (rc && !survivable(&err))
+		if (overrun(rc, &err)) {
+			rc = resync(c, nl);
+			if (rc)
+				return rc;
+			continue;
+		}
+		/* A signal that was not a stop request. */
+		if (rc == KVMLSTAR_E_IO && err.sys_errno == EINTR)
+			continue;
+		if (rc)
 			return fail(c, &err);
-		if (!rc && event_wanted(c, &ev)) {
+		if (event_wanted(c, &ev)) {
 			print_event(c, &ev);
 			seen++;
 		}

@@ -87,6 +87,7 @@ static void print_attrs(const char *what, struct nlattr *a, int len)
 		[KVM_LSTAR_A_STATUS_ALLOC_FAILS] = "alloc_fails",
 		[KVM_LSTAR_A_STATUS_EVENTS_LOST] = "events_lost",
 		[KVM_LSTAR_A_STATUS_REFUSED] = "refused",
+		[KVM_LSTAR_A_HYPERVISOR] = "hypervisor",
 	};
 
 	printf("%s", what);

@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# build-base.sh KVER KCACHE OUT.cpio BUILD: the part of the bench's initramfs
-# that changes only with the kernel or the host's packages: busybox, kmod,
-# the KVM modules, QEMU with its libraries and firmware (for guest-linux),
-# and the nested guest's kernel and initramfs.
+# build-base.sh KVER KCACHE OUT.cpio BUILD [GUEST-VMLINUZ]: the part of the
+# bench's initramfs that changes only with the kernel or the host's
+# packages: busybox, kmod, the KVM modules, QEMU with its libraries and
+# firmware (for guest-linux), and the nested guest's kernel (KVER's own
+# unless GUEST-VMLINUZ is given) and initramfs.
 set -euo pipefail
 
-kver=$1 kcache=$2 cpio_out=$3
+kver=$1 kcache=$2 cpio_out=$3 guest_vmlinuz=${5:-}
 top=$(cd "$(dirname "$0")/../.." && pwd)
 root=$kcache/root
 s=$(mktemp -d)
@@ -75,7 +76,7 @@ done
 
 # The nested guest: the same Debian kernel, and an initramfs whose /init
 # prints the guest's own entry_SYSCALL_64.
-cp "$root/boot/vmlinuz-$kver" "$s/usr/share/kvm-lstar/guest-vmlinuz"
+cp "${guest_vmlinuz:-$root/boot/vmlinuz-$kver}" "$s/usr/share/kvm-lstar/guest-vmlinuz"
 bash "$top/tests/vm/guest-initrd.sh" "$s/usr/share/kvm-lstar/guest-initrd.cpio"
 
 (cd "$s" && find . -mindepth 1 | sed 's|^\./||' | cpio -o -H newc --quiet) >"$cpio_out"

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# tests/vm/kernels-setup.sh [6.12] [7.2]: make the kernels beyond Debian 12's
-# own 6.1 buildable and bootable here, once (`make kernels`).
+# tests/vm/kernels-setup.sh [6.12] [7.2] [debug]: make the kernels beyond
+# Debian 12's own 6.1 buildable and bootable here, once (`make kernels`).
 #
 #   6.12  bookworm-backports' headers, installed natively: they are built for
 #         bookworm and its gcc-12.  Also linux-source-6.12, for the YNL
@@ -12,6 +12,8 @@
 #         chroot that this script debootstraps into the cache, with the
 #         kernel image downloaded beside them.  `make module` builds inside
 #         that chroot for a 7.2 KVER.
+#   debug 7.2 with the memory and lock detectors, built from source in that
+#         chroot (tests/vm/debug-kernel.sh: minutes on 2 cores, once).
 #
 # A kernel that cannot be had today fails with the reason; nothing is
 # skipped quietly.
@@ -124,13 +126,14 @@ fetch_sid_image() {
 }
 
 want=("$@")
-[ ${#want[@]} -gt 0 ] || want=(6.12 7.2)
+[ ${#want[@]} -gt 0 ] || want=(6.12 7.2 debug)
 for k in "${want[@]}"; do
 	case $k in
 	6.1) ;;
 	6.12) setup_612 ;;
 	7.2) setup_72 ;;
-	*) die "unknown kernel '$k' (known: 6.1, 6.12, 7.2)" ;;
+	debug) setup_72 && bash "$top/tests/vm/debug-kernel.sh" ;;
+	*) die "unknown kernel '$k' (known: 6.1, 6.12, 7.2, debug)" ;;
 	esac
 done
 for k in "${want[@]}"; do

@@ -5,6 +5,9 @@
 #   6.1   Debian 12's own (linux-headers-amd64; `make deps`)
 #   6.12  bookworm-backports, headers installed natively (`make kernels`)
 #   7.2   sid, headers inside a sid chroot in the cache (`make kernels`)
+#   debug 7.2 built from linux-source-7.2 with KASAN, KFENCE, lockdep and
+#         PROVE_RCU (tests/vm/debug-kernel.sh, `make kernels`), its tree in
+#         the sid chroot where 7.2's headers are
 
 kernel_cache() {
 	echo "${KVM_LSTAR_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kvm-lstar}"
@@ -19,6 +22,11 @@ sid_kver() {
 	local d
 	d=$(ls -1d "$(sid_root)"/usr/src/linux-headers-7.2*-amd64 2>/dev/null | sort -V | tail -n1)
 	[ -n "$d" ] && echo "${d##*/linux-headers-}"
+}
+
+# The built debug kernel's tree in the sid chroot, if any.
+debug_tree() {
+	ls -1d "$(sid_root)"/usr/src/linux-headers-*-kvm-lstar-debug 2>/dev/null | sort -V | tail -n1
 }
 
 # Run a command in the sid chroot with /proc and /dev mounted for it.
@@ -66,7 +74,10 @@ kernel_resolve() {
 	7.2)
 		d=$(ls -1d "$(sid_root)"/usr/src/linux-headers-7.2*-amd64 2>/dev/null | sort -V | tail -n1 || true)
 		;;
-	*) echo "bench: unknown kernel '$short' (known: 6.1, 6.12, 7.2)" >&2; exit 2 ;;
+	debug)
+		d=$(debug_tree || true)
+		;;
+	*) echo "bench: unknown kernel '$short' (known: 6.1, 6.12, 7.2, debug)" >&2; exit 2 ;;
 	esac
 	if [ -z "$d" ]; then
 		case $short in
@@ -84,8 +95,8 @@ kernel_resolve() {
 kernel_fetch_image() {
 	local kver=$1 dir=$2 tmp deb
 	[ -f "$dir/root/boot/vmlinuz-$kver" ] && return 0
-	case $kver in 7.2*)
-		echo "bench: no cached linux-image-$kver: run 'make kernels' (as root)" >&2
+	case $kver in 7.2*|*-kvm-lstar-debug)
+		echo "bench: no cached image of $kver: run 'make kernels' (as root)" >&2
 		exit 1 ;;
 	esac
 	mkdir -p "$dir"

@@ -4,13 +4,17 @@
 # tests/vm/suites.sh [SUITE...]: `make vm-test`.  First proves the bench can
 # fail (a failing SCRIPT, a kernel WARNING), then runs every suite in
 # tests/vm/suites/ (or the ones named) in its own bench boot, on every
-# kernel in KVM_LSTAR_KERNELS (default: 6.1 6.12 7.2), and sums their
-# "N passed, M failed" lines.
+# kernel in KVM_LSTAR_KERNELS (default: 6.1 6.12 7.2), and the module and
+# harden suites (KVM_LSTAR_DEBUG_SUITES) on the debug kernel, two boots at a
+# time (KVM_LSTAR_BENCH_JOBS), and sums their "N passed, M failed" lines.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 run=$top/tests/vm/run
 kernels=${KVM_LSTAR_KERNELS:-${KVM_LSTAR_KERNEL:-6.1 6.12 7.2}}
 kernel=${kernels%% *}
+# On the debug kernel (KASAN, KFENCE, lockdep, PROVE_RCU), the suites that
+# drive the module's memory and locking hardest; empty to skip it.
+debug_suites=${KVM_LSTAR_DEBUG_SUITES-module harden}
 pass=0 failed=0 retried=0
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -73,30 +77,72 @@ tally "$tmp/guest-linux.out" || failed=$((failed + 1))
 
 suites=("$@")
 [ ${#suites[@]} -gt 0 ] || suites=("$top"/tests/vm/suites/*.sh)
+
+# suite_run N KERNEL SUITE: one suite's bench run into $tmp/N.out, its exit
+# status into $tmp/N.rc.  126: the VM stopped scheduling and an NMI did not
+# wake it (TCG once kept its only vCPU in a nested guest's spin loop with no
+# interrupt getting through).  Once, the suite runs again.
+suite_run() {
+	local n=$1 kernel=$2 s=$3 rc attempt start=$SECONDS limit=900
+	# KASAN and lockdep make the debug kernel several times slower.
+	[ "$kernel" = debug ] && limit=2400
+	for attempt in 1 2; do
+		"$run" --kernel "$kernel" --timeout $limit "$s" >>"$tmp/$n.out" 2>&1
+		rc=$?
+		[ "$rc" = 126 ] && [ $attempt = 1 ] || break
+		echo "== suite $(basename "$s" .sh) (kernel $kernel): the VM stopped scheduling; running the suite once more" >>"$tmp/$n.out"
+		touch "$tmp/$n.retried"
+	done
+	echo $((SECONDS - start)) >"$tmp/$n.secs"
+	echo "$rc" >"$tmp/$n.rc"
+}
+
+# Each bench is one TCG vCPU, one core: KVM_LSTAR_BENCH_JOBS (default 2)
+# run side by side.  Their output is shown whole, in order, as each ends.
+jobs_max=${KVM_LSTAR_BENCH_JOBS:-2}
+[[ $jobs_max =~ ^[1-9][0-9]?$ ]] || { echo "KVM_LSTAR_BENCH_JOBS '$jobs_max' is not a count (1..99)" >&2; exit 2; }
+names=() kerns=()
+if [ $# = 0 ] && [ -z "${KVM_LSTAR_KERNELS:-}" ]; then
+	for d in $debug_suites; do
+		names+=("$top/tests/vm/suites/$d.sh")
+		kerns+=(debug)
+	done
+fi
 for kernel in $kernels; do
 	for s in "${suites[@]}"; do
-		name=$(basename "$s" .sh)
-		echo "== suite $name (kernel $kernel)"
-		start=$(date +%s)
-		# 126: the VM stopped scheduling and an NMI did not wake it (TCG
-		# once kept its only vCPU in a nested guest's spin loop with no
-		# interrupt getting through).  Once, the suite runs again.
-		for attempt in 1 2; do
-			"$run" --kernel "$kernel" --timeout 900 "$s" 2>&1 | tee "$tmp/$name.out"
-			rc=${PIPESTATUS[0]}
-			[ "$rc" = 126 ] && [ $attempt = 1 ] || break
-			echo "== suite $name (kernel $kernel): the VM stopped scheduling; running the suite once more"
-			retried=$((retried + 1))
-		done
-		before=$failed
-		tally "$tmp/$name.out"
-		if [ "$rc" != 0 ] && [ "$failed" = "$before" ]; then
-			failed=$((failed + 1))
-			echo "FAIL: suite $name on $kernel: bench exit $rc"
-		fi
-		echo "== suite $name (kernel $kernel): exit $rc in $(( $(date +%s) - start ))s"
+		names+=("$s")
+		kerns+=("$kernel")
 	done
 done
+shown=0
+# show_done: print, in order, the runs that have ended and were not shown.
+show_done() {
+	local name
+	while [ "$shown" -lt "${#names[@]}" ] && [ -f "$tmp/$shown.rc" ]; do
+		name=$(basename "${names[$shown]}" .sh)
+		echo "== suite $name (kernel ${kerns[$shown]})"
+		cat "$tmp/$shown.out"
+		rc=$(cat "$tmp/$shown.rc")
+		[ -f "$tmp/$shown.retried" ] && retried=$((retried + 1))
+		before=$failed
+		tally "$tmp/$shown.out"
+		if [ "$rc" != 0 ] && [ "$failed" = "$before" ]; then
+			failed=$((failed + 1))
+			echo "FAIL: suite $name on ${kerns[$shown]}: bench exit $rc"
+		fi
+		echo "== suite $name (kernel ${kerns[$shown]}): exit $rc in $(cat "$tmp/$shown.secs")s"
+		shown=$((shown + 1))
+	done
+}
+for i in "${!names[@]}"; do
+	while [ "$(jobs -rp | wc -l)" -ge "$jobs_max" ]; do
+		wait -n
+		show_done
+	done
+	suite_run "$i" "${kerns[$i]}" "${names[$i]}" &
+done
+wait
+show_done
 [ "$retried" = 0 ] || echo "vm: $retried suite run(s) repeated after the VM stopped scheduling (see above)"
 echo "vm: $pass passed, $failed failed"
 [ "$failed" = 0 ]

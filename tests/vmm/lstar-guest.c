@@ -18,6 +18,7 @@
  * stdout (line-buffered, parsed by tests):
  *	offset 0x<hex>				only with the default value
  *	vcpu <i>: lstar 0x<hex>[ rewrite 0x<hex>][ reset 0x<hex>]
+ *	vcpu <i>: nested 0x<hex> exit 0x81			--nested
  *	vcpu <i>: exits=<N> seconds=<float> ns_per_exit=<float>   --exits
  *	READY pid=<pid>
  * Errors: one line on stderr; exit 1 (runtime) or 2 (bad arguments).
@@ -64,6 +65,22 @@
  */
 #define STACK_TOP(i)		(0x100000ull + ((uint64_t)(i) + 1) * 0x1000)
 
+/*
+ * --nested (AMD SVM): one MSR and one I/O permission map for every L2,
+ * both all zeros (nothing intercepted), then per vCPU its L2's VMCB and
+ * its host save area, all above the stacks.
+ */
+#define SVM_MSRPM_GPA		0x150000ull	/* 8 KiB */
+#define SVM_IOPM_GPA		0x152000ull	/* 12 KiB */
+#define SVM_VMCB_GPA(i)		(0x160000ull + (uint64_t)(i) * 0x2000)
+#define SVM_HSAVE_GPA(i)	(SVM_VMCB_GPA(i) + 0x1000)
+#define L2_STACK_TOP(i)		(STACK_TOP(i) - 0x800)
+
+#define MSR_EFER		0xc0000080u
+#define MSR_VM_HSAVE_PA		0xc0010117u
+#define EFER_SVME		(1ull << 12)
+#define SVM_EXIT_VMMCALL	0x81
+
 /* Step codes, sent by the guest in AL to LSTAR_GUEST_PORT. */
 enum step_code {
 	STEP_START = 1,		/* first exit, before any write */
@@ -72,6 +89,8 @@ enum step_code {
 	STEP_ZERO,		/* an exit while LSTAR is still 0 */
 	STEP_BENCH_BEGIN,	/* --exits loop starts after this exit */
 	STEP_BENCH_END,		/* ... and has ended before this one */
+	STEP_FLOOD_END,		/* --flood loop done: LSTAR holds --rewrite */
+	STEP_NESTED,		/* --nested: back in L1 after L2's write */
 	STEP_DONE,		/* all done: the guest halts from now on */
 };
 
@@ -82,6 +101,8 @@ static const char *const step_names[] = {
 	[STEP_ZERO] = "zero",
 	[STEP_BENCH_BEGIN] = "bench-begin",
 	[STEP_BENCH_END] = "bench-end",
+	[STEP_FLOOD_END] = "flood-end",
+	[STEP_NESTED] = "nested",
 	[STEP_DONE] = "done",
 };
 
@@ -118,7 +139,11 @@ static struct {
 	uint64_t rewrite, reset;
 	double hold;
 	uint64_t exits;
+	uint64_t flood;
+	bool nested_set;
+	uint64_t nested;
 	bool fep;
+	bool vm_thread;
 } opt = { .nvcpus = 1 };
 
 static struct lm_kvm kvm;
@@ -163,7 +188,8 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 "usage: " PROG " [--vcpus N] [--lstar HEX[,HEX...]] [--rewrite HEX] [--reset HEX]\n"
-"                   [--hold SEC] [--exits N] [--fep]\n"
+"                   [--hold SEC] [--exits N] [--flood N] [--nested HEX] [--fep]\n"
+"                   [--vm-thread]\n"
 "\n"
 "Run a KVM VM whose vCPUs start in 64-bit mode and write MSR_LSTAR.\n"
 "\n"
@@ -178,6 +204,16 @@ static void usage(FILE *f)
 "                  vCPUs exiting on HLT about every 20 ms\n"
 "  --exits N       after the writes, each vCPU makes N CPUID exits and the\n"
 "                  VMM prints 'vcpu I: exits=N seconds=S ns_per_exit=NS'\n"
+"  --flood N       after the rewrite, each vCPU writes its --lstar value and\n"
+"                  the --rewrite value again, in turn, N times each, with a\n"
+"                  CPUID exit after every write (needs --rewrite)\n"
+"  --nested HEX    after its writes, each vCPU's guest becomes a hypervisor\n"
+"                  (AMD SVM: EFER.SVME) and runs an L2 guest with VMRUN,\n"
+"                  which writes HEX to LSTAR and exits with VMMCALL; L1 then\n"
+"                  halts with L2's value in its LSTAR (needs nested SVM)\n"
+"  --vm-thread     create the VM on a worker thread that exits right after,\n"
+"                  and each vCPU on the thread that runs it, as VMMs with a\n"
+"                  VMM thread do (Cloud Hypervisor, Firecracker)\n"
 "  --fep           issue every WRMSR through KVM's forced emulation prefix\n"
 "                  (needs kvm.force_emulation_prefix=1)\n"
 "  --help          this text\n"
@@ -256,7 +292,10 @@ static void parse_args(int argc, char **argv)
 		{ "reset",   required_argument, NULL, 'R' },
 		{ "hold",    required_argument, NULL, 'H' },
 		{ "exits",   required_argument, NULL, 'e' },
+		{ "flood",   required_argument, NULL, 'F' },
+		{ "nested",  required_argument, NULL, 'N' },
 		{ "fep",     no_argument,       NULL, 'f' },
+		{ "vm-thread", no_argument,     NULL, 'T' },
 		{ "help",    no_argument,       NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -294,8 +333,18 @@ static void parse_args(int argc, char **argv)
 		case 'e':
 			opt.exits = parse_uint("--exits", optarg, 0, UINT64_MAX);
 			break;
+		case 'F':
+			opt.flood = parse_uint("--flood", optarg, 1, 1000000000);
+			break;
+		case 'N':
+			opt.nested = parse_hex("--nested", optarg);
+			opt.nested_set = true;
+			break;
 		case 'f':
 			opt.fep = true;
+			break;
+		case 'T':
+			opt.vm_thread = true;
 			break;
 		case 'h':
 			usage(stdout);
@@ -308,6 +357,11 @@ static void parse_args(int argc, char **argv)
 	}
 	if (optind < argc)
 		usage_error("unexpected argument '%s'", argv[optind]);
+	if (opt.flood && !opt.rewrite_set)
+		usage_error("--flood alternates the --lstar and --rewrite values: give --rewrite too");
+	if (opt.nested_set && (opt.flood || opt.reset_set))
+		usage_error("--nested does not go with --%s: its L1 stays a hypervisor from then on",
+			    opt.flood ? "flood" : "reset");
 
 	if (!lstar_arg) {
 		/* Like a KASLR kernel: one random slot, the same on all vCPUs. */
@@ -357,12 +411,9 @@ static struct step *add_step(struct vcpu *v, uint8_t code)
 	return s;
 }
 
-/* "wrmsr LSTAR <- value", then a STEP_WROTE exit to check it. */
-static struct step *add_write(struct vcpu *v, uint64_t value, const char *what)
+/* "wrmsr LSTAR <- value" (through the FEP with --fep). */
+static void emit_wrmsr_lstar(struct lm_code *c, uint64_t value)
 {
-	struct lm_code *c = &v->code;
-	struct step *s;
-
 	lm_emit8(c, 0xb9);		/* mov ecx, MSR_LSTAR */
 	lm_emit32(c, MSR_LSTAR);
 	lm_emit8(c, 0xb8);		/* mov eax, low half */
@@ -372,11 +423,128 @@ static struct step *add_write(struct vcpu *v, uint64_t value, const char *what)
 	if (opt.fep)			/* ud2; "kvm": KVM emulates what follows */
 		lm_emit_fep(c);
 	lm_emit(c, "\x0f\x30", 2);	/* wrmsr */
+}
 
+/* "wrmsr LSTAR <- value", then a STEP_WROTE exit to check it. */
+static struct step *add_write(struct vcpu *v, uint64_t value, const char *what)
+{
+	struct step *s;
+
+	emit_wrmsr_lstar(&v->code, value);
 	s = add_step(v, STEP_WROTE);
 	s->value = value;
 	s->what = what;
 	return s;
+}
+
+/* "mov ecx, msr; mov eax, lo; mov edx, hi; wrmsr": an MSR other than LSTAR. */
+static void emit_wrmsr(struct lm_code *c, uint32_t msr, uint64_t value)
+{
+	lm_emit8(c, 0xb9);
+	lm_emit32(c, msr);
+	lm_emit8(c, 0xb8);
+	lm_emit32(c, (uint32_t)value);
+	lm_emit8(c, 0xba);
+	lm_emit32(c, (uint32_t)(value >> 32));
+	lm_emit(c, "\x0f\x30", 2);
+}
+
+/*
+ * --nested, L1's part: EFER.SVME on, the host save area, VMRUN of the L2
+ * whose VMCB the VMM wrote (fill_vmcb()).  L2 starts at @l2_rip.
+ */
+static void emit_nested_l1(struct vcpu *v)
+{
+	struct lm_code *c = &v->code;
+
+	lm_emit8(c, 0xb9);			/* mov ecx, MSR_EFER */
+	lm_emit32(c, MSR_EFER);
+	lm_emit(c, "\x0f\x32", 2);		/* rdmsr */
+	lm_emit8(c, 0x0d);			/* or eax, EFER_SVME */
+	lm_emit32(c, (uint32_t)EFER_SVME);
+	lm_emit(c, "\x0f\x30", 2);		/* wrmsr */
+	emit_wrmsr(c, MSR_VM_HSAVE_PA, SVM_HSAVE_GPA(v->id));
+	lm_emit(c, "\x48\xb8", 2);		/* mov rax, vmcb */
+	lm_emit64(c, SVM_VMCB_GPA(v->id));
+	lm_emit(c, "\x0f\x01\xd8", 3);		/* vmrun */
+	add_step(v, STEP_NESTED);
+}
+
+/* --nested, L2's code: write LSTAR, then VMMCALL back to L1. */
+static void emit_nested_l2(struct vcpu *v)
+{
+	struct lm_code *c = &v->code;
+
+	emit_wrmsr_lstar(c, opt.nested);
+	lm_emit(c, "\x0f\x01\xd9", 3);		/* vmmcall */
+	lm_emit(c, "\xf4\xeb\xfd", 3);		/* 1: hlt; jmp 1b (not reached) */
+}
+
+static void put_seg(uint8_t *vmcb, unsigned int off, uint16_t sel, uint16_t attrib,
+		    uint32_t limit, uint64_t base)
+{
+	memcpy(vmcb + off, &sel, 2);
+	memcpy(vmcb + off + 2, &attrib, 2);
+	memcpy(vmcb + off + 4, &limit, 4);
+	memcpy(vmcb + off + 8, &base, 8);
+}
+
+static void put64(uint8_t *vmcb, unsigned int off, uint64_t v)
+{
+	memcpy(vmcb + off, &v, 8);
+}
+
+static void put32(uint8_t *vmcb, unsigned int off, uint32_t v)
+{
+	memcpy(vmcb + off, &v, 4);
+}
+
+/*
+ * The VMCB of vCPU @v's L2 (AMD APM vol. 2, appendix B; offsets as in
+ * Linux's struct vmcb): VMRUN and VMMCALL intercepted, ASID 1, no nested
+ * paging, and L1's own 64-bit state, so that L2 runs on L1's page tables.
+ */
+static void fill_vmcb(struct vcpu *v, uint64_t l2_rip)
+{
+	uint8_t *vmcb = kvm.mem + SVM_VMCB_GPA(v->id);
+	const uint16_t code = 0xa9b;	/* type 0xb, S, P, L, G */
+	const uint16_t data = 0xc93;	/* type 0x3, S, P, D/B, G */
+	const unsigned int save = 0x400;
+
+	memset(vmcb, 0, 0x1000);
+	memset(kvm.mem + SVM_HSAVE_GPA(v->id), 0, 0x1000);
+	put32(vmcb, 0x10, 1u << 0 | 1u << 1);	/* intercept VMRUN, VMMCALL */
+	put64(vmcb, 0x40, SVM_IOPM_GPA);
+	put64(vmcb, 0x48, SVM_MSRPM_GPA);
+	put32(vmcb, 0x58, 1);			/* guest ASID */
+	put_seg(vmcb, save + 0x00, 0x10, data, 0xffffffff, 0);	/* es */
+	put_seg(vmcb, save + 0x10, 0x08, code, 0xffffffff, 0);	/* cs */
+	put_seg(vmcb, save + 0x20, 0x10, data, 0xffffffff, 0);	/* ss */
+	put_seg(vmcb, save + 0x30, 0x10, data, 0xffffffff, 0);	/* ds */
+	put_seg(vmcb, save + 0x40, 0x10, data, 0xffffffff, 0);	/* fs */
+	put_seg(vmcb, save + 0x50, 0x10, data, 0xffffffff, 0);	/* gs */
+	put_seg(vmcb, save + 0x60, 0, 0, 5 * 8 - 1, LM_GDT_GPA);	/* gdtr */
+	put_seg(vmcb, save + 0x90, 0x18, 0x8b, 0x67, LM_TSS_GPA);	/* tr */
+	put64(vmcb, save + 0xd0, EFER_LME | EFER_LMA | EFER_SVME);
+	put64(vmcb, save + 0x148, X86_CR4_PAE);
+	put64(vmcb, save + 0x150, LM_PML4_GPA);
+	put64(vmcb, save + 0x158, X86_CR0_PE | X86_CR0_MP | X86_CR0_ET | X86_CR0_NE |
+	      X86_CR0_WP | X86_CR0_PG);
+	put64(vmcb, save + 0x160, 0x400);		/* dr7 */
+	put64(vmcb, save + 0x168, 0xffff0ff0);		/* dr6 */
+	put64(vmcb, save + 0x170, 0x2);			/* rflags */
+	put64(vmcb, save + 0x178, l2_rip);
+	put64(vmcb, save + 0x1d8, L2_STACK_TOP(v->id));
+	put64(vmcb, save + 0x268, 0x0007040600070406ull);	/* g_pat */
+}
+
+/* The exit code L1 found in its L2's VMCB after VMRUN returned. */
+static uint32_t vmcb_exit_code(const struct vcpu *v)
+{
+	uint32_t x;
+
+	memcpy(&x, kvm.mem + SVM_VMCB_GPA(v->id) + 0x70, 4);
+	return x;
 }
 
 /*
@@ -395,12 +563,35 @@ static void build_guest(struct vcpu *v)
 	last = add_write(v, opt.lstar[v->id], "lstar");
 	if (opt.rewrite_set)
 		last = add_write(v, opt.rewrite, "rewrite");
+	if (opt.flood) {
+		/*
+		 * 1: wrmsr lstar; cpuid; wrmsr rewrite; cpuid; dec rsi; jnz 1b.
+		 * CPUID exits into KVM only: each is a kvm_exit that samples.
+		 */
+		const char cpuid[] = "\x31\xc0\x31\xc9\x0f\xa2";
+		size_t loop;
+
+		lm_emit(c, "\x48\xbe", 2);	/* mov rsi, flood */
+		lm_emit64(c, opt.flood);
+		loop = c->len;
+		emit_wrmsr_lstar(c, opt.lstar[v->id]);
+		lm_emit(c, cpuid, 6);
+		emit_wrmsr_lstar(c, opt.rewrite);
+		lm_emit(c, cpuid, 6);
+		lm_emit(c, "\x48\xff\xce", 3);	/* dec rsi */
+		lm_emit8(c, 0x0f);		/* jnz rel32 loop */
+		lm_emit8(c, 0x85);
+		lm_emit32(c, (uint32_t)(loop - (c->len + 4)));
+		add_step(v, STEP_FLOOD_END);
+	}
 	if (opt.reset_set) {
 		add_step(v, STEP_RESET);
 		add_step(v, STEP_ZERO);
 		last = add_write(v, opt.reset, "reset");
 	}
 	last->last_write = true;
+	if (opt.nested_set)
+		emit_nested_l1(v);
 
 	if (opt.exits) {
 		add_step(v, STEP_BENCH_BEGIN);
@@ -414,37 +605,58 @@ static void build_guest(struct vcpu *v)
 	add_step(v, STEP_DONE);
 	/* No irqchip: each HLT is an exit to us, which --hold relies on. */
 	lm_emit(c, "\xf4\xeb\xfd", 3);	/* 1: hlt; jmp 1b */
+	if (opt.nested_set) {
+		fill_vmcb(v, LM_CODE_GPA(v->id) + c->len);
+		emit_nested_l2(v);
+	}
 	if (c->overflow)
 		die(1, "internal error: guest code of vcpu %d too big", v->id);
 }
 
 /* ---- VM setup -------------------------------------------------------- */
 
-static void create_vm(void)
+static int vm_fd = -1;
+
+/* Does KVM offer SVM to its guests (kvm_amd nested=1)? */
+static bool nested_svm_supported(void)
+{
+	for (unsigned int i = 0; i < kvm.cpuid->nent; i++) {
+		const struct kvm_cpuid_entry2 *e = &kvm.cpuid->entries[i];
+
+		if (e->function == 0x80000001)
+			return e->ecx & (1u << 2);
+	}
+	return false;
+}
+
+static void *create_vm(void *unused)
 {
 	struct lm_error err;
-	int vm_fd;
 
+	(void)unused;
 	if (lm_init(&kvm, &err))
 		die(1, "%s", err.msg);
+	if (opt.nested_set && !nested_svm_supported())
+		die(1, "--nested needs nested AMD SVM, which this KVM does not offer its guests "
+		    "(CPUID 0x80000001 ECX.SVM): load kvm_amd with nested=1 on an AMD host");
 	vm_fd = lm_vm_create(&kvm, &err);
 	if (vm_fd < 0)
 		die(1, "%s", err.msg);
+	return NULL;
+}
 
-	for (int i = 0; i < opt.nvcpus; i++) {
-		struct vcpu *v = &vcpus[i];
+static void create_vcpu(struct vcpu *v)
+{
+	struct lm_error err;
 
-		v->id = i;
-		v->fd = lm_vcpu_create(&kvm, vm_fd, i, STACK_TOP(i), &v->run,
-				       &err);
-		if (v->fd < 0)
-			die(1, "%s", err.msg);
-		v->msrs = calloc(1, sizeof(*v->msrs) +
-				    sizeof(struct kvm_msr_entry));
-		if (!v->msrs)
-			die(1, "out of memory");
-		build_guest(v);
-	}
+	v->fd = lm_vcpu_create(&kvm, vm_fd, v->id, STACK_TOP(v->id), &v->run,
+			       &err);
+	if (v->fd < 0)
+		die(1, "%s", err.msg);
+	v->msrs = calloc(1, sizeof(*v->msrs) + sizeof(struct kvm_msr_entry));
+	if (!v->msrs)
+		die(1, "out of memory");
+	build_guest(v);
 }
 
 /* ---- running --------------------------------------------------------- */
@@ -518,7 +730,7 @@ static void step(struct vcpu *v, uint8_t code)
 
 	if (v->next >= v->nsteps)
 		die(1, "vcpu %d: step '%s' after the end of the script",
-		    v->id, code < STEP_DONE + 1 && step_names[code] ?
+		    v->id, code <= STEP_DONE && step_names[code] ?
 		    step_names[code] : "?");
 	s = &v->script[v->next];
 	if (code != s->code)
@@ -547,6 +759,18 @@ static void step(struct vcpu *v, uint8_t code)
 	case STEP_ZERO:
 		/* The exit a sampling module needs to see the 0. */
 		expect_lstar(v, 0, "at the exit after the reset");
+		break;
+	case STEP_FLOOD_END:
+		expect_lstar(v, opt.rewrite, "after the --flood writes");
+		break;
+	case STEP_NESTED:
+		if (vmcb_exit_code(v) != SVM_EXIT_VMMCALL)
+			die(1, "vcpu %d: L2 exited to L1 with exit code 0x%x, not VMMCALL (0x%x)",
+			    v->id, vmcb_exit_code(v), SVM_EXIT_VMMCALL);
+		/* VMRUN and #VMEXIT leave LSTAR alone: L1 now holds L2's. */
+		expect_lstar(v, opt.nested, "in L1 after its L2 wrote LSTAR");
+		printf("vcpu %d: nested 0x%" PRIx64 " exit 0x%x\n", v->id, opt.nested,
+		       vmcb_exit_code(v));
 		break;
 	case STEP_BENCH_BEGIN:
 		clock_gettime(CLOCK_MONOTONIC, &v->bench_start);
@@ -628,8 +852,12 @@ static void run_once(struct vcpu *v)
 static void *vcpu_thread(void *arg)
 {
 	struct vcpu *v = arg;
-	struct kvm_run *run = v->run;
+	struct kvm_run *run;
 	const struct timespec period = { 0, HOLD_PERIOD_NS };
+
+	if (opt.vm_thread)
+		create_vcpu(v);
+	run = v->run;
 
 	/* The scripted part: writes, checks, optional exit loop. */
 	while (v->next < v->nsteps) {
@@ -667,7 +895,21 @@ int main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 
 	parse_args(argc, argv);
-	create_vm();
+	if (opt.vm_thread) {
+		/* The VM's creator is a thread that is gone before any vCPU runs. */
+		pthread_t t;
+
+		err = pthread_create(&t, NULL, create_vm, NULL);
+		if (err || (err = pthread_join(t, NULL)))
+			die(1, "the VM thread failed: %s", strerror(err));
+	} else {
+		create_vm(NULL);
+	}
+	for (int i = 0; i < opt.nvcpus; i++) {
+		vcpus[i].id = i;
+		if (!opt.vm_thread)
+			create_vcpu(&vcpus[i]);
+	}
 
 	err = pthread_barrier_init(&all_done, NULL, opt.nvcpus + 1);
 	if (err)

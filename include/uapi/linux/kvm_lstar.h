@@ -49,7 +49,7 @@ enum kvm_lstar_event {
 	KVM_LSTAR_EVENT_CAPTURE = 1,	/* first value of an epoch */
 	KVM_LSTAR_EVENT_CHANGE = 2,	/* rewrite within an epoch */
 	KVM_LSTAR_EVENT_RESET = 3,	/* LSTAR seen back at 0 */
-	KVM_LSTAR_EVENT_GONE = 4,	/* creating process exited */
+	KVM_LSTAR_EVENT_GONE = 4,	/* VMM process exited */
 };
 
 /* KVM_LSTAR_A_STATUS_SVM / _INTERCEPT: state of a capture path. */
@@ -65,7 +65,7 @@ enum kvm_lstar_attr {
 
 	/* Record (GET reply, dump entry, event) and request filters. */
 	KVM_LSTAR_A_VM,			/* u32: module-assigned VM number */
-	KVM_LSTAR_A_PID,		/* u32: tgid of the VM's creator */
+	KVM_LSTAR_A_PID,		/* u32: pid of the VMM process */
 	KVM_LSTAR_A_VCPU,		/* u32: vCPU id chosen by userspace */
 	KVM_LSTAR_A_LSTAR,		/* u64: first value of this epoch */
 	KVM_LSTAR_A_CURRENT,		/* u64: latest value seen */
@@ -74,9 +74,9 @@ enum kvm_lstar_attr {
 	KVM_LSTAR_A_CHANGED,		/* u8: value changed after first write */
 	KVM_LSTAR_A_SOURCE,		/* u8: enum kvm_lstar_source */
 	KVM_LSTAR_A_CAPTURED_NS,	/* u64: CLOCK_BOOTTIME of the capture */
-	KVM_LSTAR_A_GONE,		/* u8: creating process has exited */
+	KVM_LSTAR_A_GONE,		/* u8: VMM process has exited */
 	KVM_LSTAR_A_EVENT,		/* u8: enum kvm_lstar_event */
-	KVM_LSTAR_A_UID,		/* u32: uid of the VM's creator */
+	KVM_LSTAR_A_UID,		/* u32: uid of the VMM process */
 
 	/* STATUS reply. */
 	KVM_LSTAR_A_STATUS_VERSION,	/* string: module version */
@@ -88,8 +88,11 @@ enum kvm_lstar_attr {
 	KVM_LSTAR_A_STATUS_VMS,		/* u32: VMs held */
 	KVM_LSTAR_A_STATUS_EVICTIONS,	/* u64: records evicted when full */
 	KVM_LSTAR_A_STATUS_ALLOC_FAILS,	/* u64: allocations that failed */
-	KVM_LSTAR_A_STATUS_EVENTS_LOST,	/* u64: events dropped (queue full) */
+	KVM_LSTAR_A_STATUS_EVENTS_LOST,	/* u64: events merged or not sent */
 	KVM_LSTAR_A_STATUS_REFUSED,	/* u64: vCPUs not recorded: table full of live VMs */
+
+	/* Record, added in 0.2. */
+	KVM_LSTAR_A_HYPERVISOR,		/* u8: the guest enabled SVM or VMX this epoch */
 
 	__KVM_LSTAR_A_MAX,
 	KVM_LSTAR_A_MAX = __KVM_LSTAR_A_MAX - 1

@@ -6,7 +6,8 @@
 #   tests/vm/run tests/vm/suites/harden.sh [--fuzz-seconds N] [--fuzz-seed S]
 #                                          [--only PART,...]
 #
-# PART is fuzz, priv, overrun, churn or reload (default: all, in that order):
+# PART is fuzz, priv, overrun, churn, race or reload (default: all, in that
+# order):
 #   fuzz     nlfuzz as root and as uid 1000 at once, 64 sockets each, while
 #            VMs come and go; then the kernel log, status, a fresh capture
 #            and the module's counts.  N seconds (default 20; the bench
@@ -19,6 +20,12 @@
 #            socket, at two stop points; builds without the resync fail.
 #   churn    hundreds of VMs (1 and 8 vCPUs) with max_records=64, under a
 #            dumper and a watcher; then counters and kmalloc back to base.
+#   race     the table's frees against the probes' uses: guests rewriting
+#            LSTAR on every exit, intercepted (--fep, the kvm_msr probe:
+#            preemptible on 7.2) and sampled, their records cleared every
+#            0.1 s, while short VMs leave gone records that max_records
+#            flipping 16/65536 evicts, and dumps walk the table.  On the
+#            debug kernel KASAN watches every use.
 #   reload   20 unload/reload rounds while VMs run and dumps are in
 #            flight, each load capturing the VMs again; then a capture,
 #            and the memory with the module unloaded back to base (the
@@ -32,7 +39,7 @@ chmod 777 $t
 
 fuzz_seconds=${KVM_LSTAR_FUZZ_SECONDS:-20}
 fuzz_seed=${KVM_LSTAR_FUZZ_SEED:-}
-parts="fuzz priv overrun churn reload"
+parts="fuzz priv overrun churn race reload"
 while [ $# -gt 0 ]; do
 	case $1 in
 	--fuzz-seconds) fuzz_seconds=$2; shift 2 ;;
@@ -41,6 +48,11 @@ while [ $# -gt 0 ]; do
 	*) echo "harden.sh: unknown argument '$1'"; exit 2 ;;
 	esac
 done
+
+# The debug kernel (KASAN, lockdep) runs the bench's one vCPU several times
+# slower: fewer held vCPUs and rounds there, the same checks.
+debug=0
+case $(uname -r) in *-kvm-lstar-debug) debug=1 ;; esac
 
 bad_log='Oops|BUG:|WARNING:|general protection fault|Kernel panic|UBSAN:|KASAN:|kernel BUG|Call Trace:'
 
@@ -156,6 +168,24 @@ mem() {
 		   v["SUnreclaim:"], v["VmallocUsed:"], v["Percpu:"] }' /proc/meminfo
 }
 
+# mem_after NAME BEFORE KEY TOLERANCE_KB: mem NAME stable, measured again
+# (up to 4 times, 5 s apart) while KEY is more than TOLERANCE above the
+# mem line BEFORE.  Memory the kernel frees late (RCU callbacks, exiting
+# VMs' work items) then settles, and a leak stays: one debug-kernel run
+# once read 49 kB over 48 kB after the reloads (4 8192-byte objects) and
+# 36 kB under its start 40 reloads later.  The line ends in tries=N.
+mem_after() {
+	ma_line=$(mem "$1" stable)
+	tries=1
+	while [ $(( $(memval "$3" "$ma_line") - $(memval "$3" "$2") )) -gt "$4" ] &&
+	      [ $tries -lt 4 ]; do
+		sleep 5
+		ma_line=$(mem "$1" stable)
+		tries=$((tries + 1))
+	done
+	echo "$ma_line tries=$tries"
+}
+
 # memval KEY LINE: one number of a mem line.
 memval() {
 	echo "$2" | tr ' ' '\n' | sed -n "s/^$1=//p"
@@ -223,10 +253,15 @@ cleanup_vms() {
 # ---------------------------------------------------------------------------
 part_fuzz() {
 	echo "== netlink fuzzing: ${fuzz_seconds}s, root and uid 1000 at once, 64 sockets each"
-	# Records of both users, 16 vCPUs each, so that dumps come in parts.
-	guest fz-root --vcpus 16 --hold $((fuzz_seconds + 60))
+	# Records of both users, 16 vCPUs each (4 on the debug kernel), so that
+	# dumps come in parts.
+	# Held past the part's end (cleanup_vms stops them): a slow kernel
+	# (the debug one) takes minutes over the part.
+	fzv=16
+	[ $debug = 1 ] && fzv=4
+	guest fz-root --vcpus $fzv --hold 900
 	fz_root=$gpid
-	user_guest fz-user --vcpus 16 --hold $((fuzz_seconds + 60))
+	user_guest fz-user --vcpus $fzv --hold 900
 	fz_user=$gpid
 	# VMs that come and go: events flow, dumps get interrupted.
 	rm -f $t/fz.stop
@@ -308,7 +343,7 @@ part_fuzz() {
 		"$(echo "$st" | jf vms)"
 	same "no allocation failed" 0 "$(echo "$st" | jf alloc_fails)"
 	same "no vCPU refused" 0 "$(echo "$st" | jf refused)"
-	same "held VMs fully listed" 32 "$(jq -r "select(.pid == $fz_root or .pid == $fz_user) | .vcpu" $t/fz.list | grep -c .)"
+	same "held VMs fully listed" $((2 * fzv)) "$(jq -r "select(.pid == $fz_root or .pid == $fz_user) | .vcpu" $t/fz.list | grep -c .)"
 	as_user "kvm-lstar status --json"
 	urec=$(echo "$out" | jf records)
 	as_user "kvm-lstar list --json"
@@ -350,9 +385,9 @@ indistinct() {
 
 part_priv() {
 	echo "== privileges: uid 1000 learns nothing about root's VMs"
-	guest pr-root --vcpus 2 --lstar 0xffffffff81e00000 --hold 90
+	guest pr-root --vcpus 2 --lstar 0xffffffff81e00000 --hold 600
 	rpid=$gpid
-	user_guest pr-user --vcpus 2 --lstar 0xffffffff86000000 --hold 90
+	user_guest pr-user --vcpus 2 --lstar 0xffffffff86000000 --hold 600
 	upid=$gpid
 	rvm=$(kvm-lstar get --pid $rpid --json | jf vm)
 	uvm=$(kvm-lstar get --pid $upid --json | jf vm)
@@ -592,6 +627,8 @@ find_record_class() {
 # ---------------------------------------------------------------------------
 part_churn() {
 	runs=300 limit_s=40 cap=64
+	# KASAN and lockdep make VMs about four times slower to come and go.
+	[ $debug = 1 ] && limit_s=120
 	echo "== churn: up to $runs VMs (1 and 8 vCPUs) in ${limit_s}s, max_records=$cap, dumper and watcher"
 	cleanup_vms
 	lstar-guest >/dev/null 2>&1	# KVM's first use allocates for good
@@ -658,7 +695,8 @@ part_churn() {
 	wrc=$?
 	read -r dumps over long unflagged multi <$t/ch.dumps
 	echo "  $n VMs ($vcpus vCPUs) in $elapsed ms; $((2 * dumps)) dumps ($multi raw ones in several parts, $long listing more than $cap records); watcher saw $(grep -c . $t/ch.watch) events"
-	[ "$n" -ge 100 ] && ok || bad "only $n VMs in ${limit_s}s"
+	# The table of $cap turned over four times at least.
+	[ "$vcpus" -ge $((4 * cap)) ] && ok || bad "only $n VMs ($vcpus vCPUs) in ${limit_s}s"
 	same "every VM ran" 0 "$fails"
 	same "sampled VMs captured exactly ($checked sampled)" 0 "$wrong"
 	same "status never counted more than max_records" 0 "$over"
@@ -699,6 +737,7 @@ part_churn() {
 # ---------------------------------------------------------------------------
 part_reload() {
 	rounds=20
+	[ $debug = 1 ] && rounds=10
 	echo "== unload and reload $rounds times while VMs run and dumps are in flight"
 	cleanup_vms
 	lstar-guest >/dev/null 2>&1	# KVM's first use allocates for good
@@ -726,9 +765,9 @@ part_reload() {
 	echo "  an unload gives back $best kB (unreclaimable slab and vmalloc, best of $try)"
 	[ "$best" -ge 200 ] && ok || bad "an unload gives back only $best kB: the leak check is blind"
 
-	guest rl-a --vcpus 4 --lstar 0xffffffff88000000 --hold 120
+	guest rl-a --vcpus 4 --lstar 0xffffffff88000000 --hold 900
 	va=$gpid
-	user_guest rl-b --vcpus 2 --lstar 0xffffffff88200000 --hold 120
+	user_guest rl-b --vcpus 2 --lstar 0xffffffff88200000 --hold 900
 	vb=$gpid
 	rm -f $t/rl.stop $t/rl.bad $t/rl.classes $t/rl.other
 	(
@@ -784,6 +823,11 @@ part_reload() {
 	done
 	echo "  $rounds rounds in $(( $(now_ms) - start )) ms; $made records made and freed; modprobe -r found it in use $busy times"
 	same "rounds whose load did not capture all 6 vCPUs in 5 s" 0 $slow
+	# What the README tells an admin: --wait rides out the dumps in flight.
+	if modprobe -r --wait 5000 kvm_lstar 2>$t/rl.rm; then ok; else
+		bad "modprobe -r --wait 5000 with dumps in flight: $(cat $t/rl.rm)"
+	fi
+	modprobe kvm_lstar || bad "load after modprobe -r --wait"
 	touch $t/rl.stop
 	wait $d1 $d2
 	echo "  failed dumps, by class: $(sort $t/rl.classes 2>/dev/null | uniq -c | tr '\n' ' ')"
@@ -810,10 +854,10 @@ part_reload() {
 	same "no reference left on the module" 0 "$(refs)"
 	rm -f $t/rl.out $t/rl.raw
 	modprobe -r kvm_lstar || bad "unload to measure after the reloads failed"
-	m1=$(mem rl1 stable)
+	m1=$(mem_after rl1 "$m0" kmalloc 48)
 	modprobe kvm_lstar || bad "load after measuring failed"
 	echo "  before (unloaded): $m0"
-	echo "  after (unloaded):  $m1"
+	echo "  after (unloaded):  $m1 (of 4)"
 	echo "  kmalloc classes grown: $(grown rl0 rl1)"
 	# Under load, a leak would be of what an unload frees while VMs exit
 	# and dumps run: records above all, so their class is checked against
@@ -833,9 +877,9 @@ part_reload() {
 		modprobe -r kvm_lstar && modprobe kvm_lstar || bad "quiet reload $i failed"
 	done
 	modprobe -r kvm_lstar || bad "unload to measure after the quiet reloads failed"
-	m2=$(mem rl2 stable)
+	m2=$(mem_after rl2 "$m1" kmalloc 48)
 	modprobe kvm_lstar || bad "load after measuring failed"
-	echo "  after $quiet quiet reloads (unloaded): $m2"
+	echo "  after $quiet quiet reloads (unloaded): $m2 (of 4)"
 	echo "  kmalloc classes grown: $(grown rl1 rl2)"
 	# A table leak would be 10 MB here.  (nonfile, which counts free pages
 	# on per-CPU lists, once grew by 4.2 MB on 6.12 in 40 quiet reloads.)
@@ -844,9 +888,70 @@ part_reload() {
 	within "unreclaimable slab after $quiet quiet reloads" "$m1" "$m2" SUnreclaim 1024
 }
 
+# ---------------------------------------------------------------------------
+part_race() {
+	race_s=${KVM_LSTAR_RACE_SECONDS:-20}
+	echo "== race: ${race_s}s of clears, evictions and dumps against intercepted and sampled rewrites"
+	cap0=$(cat /sys/module/kvm_lstar/parameters/max_records)
+	ev0=$(status_field evictions)
+	rm -f $t/race.stop $t/race.bad
+	until=$(( $(now_ms) + race_s * 1000 ))
+	# Writers: VMs of 2 vCPUs rewriting LSTAR at every exit, through the
+	# intercept path (--fep) and the sample path, each one's records
+	# cleared every 0.1 s while its vCPUs use them.
+	writers=
+	for mode in --fep ""; do
+		(
+			n=0
+			while [ "$(now_ms)" -lt "$until" ]; do
+				lstar-guest --vcpus 2 $mode --rewrite 0xffffffff81200000 --flood 2000 \
+					>$t/race.g$mode 2>&1 &
+				g=$!
+				while kill -0 $g 2>/dev/null; do
+					kvm-lstar clear --pid $g >/dev/null 2>&1
+					sleep 0.1
+				done
+				wait $g || echo "guest $mode: $(tail -n1 $t/race.g$mode)" >>$t/race.bad
+				n=$((n + 1))
+			done
+			echo $n >$t/race.n${mode:+fep}
+		) &
+		writers="$writers $!"
+	done
+	# Short VMs of 8 vCPUs: gone records, for max_records=16 to evict.
+	(
+		while [ "$(now_ms)" -lt "$until" ]; do
+			lstar-guest --vcpus 8 >$t/race.s 2>&1 || echo "short VM: $(tail -n1 $t/race.s)" >>$t/race.bad
+		done
+	) &
+	writers="$writers $!"
+	# Evictions and trims, and readers walking the table.
+	( i=0; while [ ! -f $t/race.stop ]; do
+		echo $(( i % 2 ? 65536 : 16 )) >/sys/module/kvm_lstar/parameters/max_records
+		i=$((i + 1)); sleep 0.05; done ) &
+	flips=$!
+	( while [ ! -f $t/race.stop ]; do nlraw --dump 2 >/dev/null 2>&1; done ) &
+	dumps=$!
+	# shellcheck disable=SC2086
+	wait $writers
+	touch $t/race.stop
+	wait $flips $dumps
+	echo "$cap0" >/sys/module/kvm_lstar/parameters/max_records
+	ev=$(( $(status_field evictions) - ev0 ))
+	echo "  $(cat $t/race.nfep 2>/dev/null) intercepted and $(cat $t/race.n 2>/dev/null) sampled flood VMs; $ev evictions"
+	[ "$ev" -gt 0 ] && ok || bad "no eviction during the race"
+	same "every guest ran to its end" "" "$(head -n 3 $t/race.bad 2>/dev/null)"
+	kernel_clean "after the race"
+	expect "a new VM after the race" 0 lstar-guest --vcpus 2 --fep --lstar 0xffffffff8b000000
+	p=$(sed -n 's/^READY pid=//p' $t/out)
+	same "captured exactly, both vCPUs" "0xffffffff8b000000 0xffffffff8b000000" \
+		"$(kvm-lstar list --pid $p --json | jq -r .lstar | tr '\n' ' ' | sed 's/ $//')"
+	cleanup_vms
+}
+
 for part in $parts; do
 	case $part in
-	fuzz|priv|overrun|churn|reload) ;;
+	fuzz|priv|overrun|churn|race|reload) ;;
 	*) echo "harden.sh: unknown part '$part'"; exit 2 ;;
 	esac
 	begin=$(now_ms)

@@ -247,6 +247,181 @@ same "msrread value" "lstar 0xffffffff81e00080" "$out"
 as_user "msrread 0xffffffff82000080"
 check_rc "msrread as uid 1000" 0
 
+echo "== a dump takes no VCPU (a get names one record)"
+expect "dump with VCPU refused" 1 nlraw --dump 2 u32:4=0
+# 6.1 hands a dump's start no extack (6.12 and later do): EINVAL alone there.
+case $(uname -r) in
+6.1.*) has "dump with VCPU: EINVAL" "errno=22" "$out" ;;
+*) has "dump with VCPU: EINVAL, a message naming get" "errno=22 msg='.*get" "$out" ;;
+esac
+
+# From here on, VMs of this suite only: the earlier held guests end first.
+pkill lstar-guest 2>/dev/null
+sleep 1
+kvm-lstar clear
+param=/sys/module/kvm_lstar/parameters
+
+echo "== one guest's LSTAR flood: budgeted events, the last value still sent, other VMs' captures go out"
+lost0=$(kvm-lstar status --json | jq -r .events_lost)
+kvm-lstar watch --json --timeout 30 >$t/flood.watch 2>&1 &
+wpid=$!
+sleep 1
+t0=$(cut -d. -f1 /proc/uptime)
+# --hold 3: the VM outlives the flood, so its last value must come in a
+# change event (held over the budget, then sent), not in the gone event.
+lstar-guest --lstar 0xffffffff81000000 --rewrite 0xffffffff81200000 --flood 3000 --hold 3 \
+	>$t/flood.out 2>&1 &
+fpid=$!
+sleep 0.5
+guest during --lstar 0xffffffff8f000000 --hold 2
+wait $fpid
+rc=$?
+secs=$(( $(cut -d. -f1 /proc/uptime) - t0 + 1 ))
+check_rc "flood guest" 0
+wait $gbg
+sleep 1
+kill $wpid 2>/dev/null
+wait $wpid 2>/dev/null
+fev=$(grep -c "\"pid\": $fpid," $t/flood.watch)
+echo "  (flood: 6002 values in ${secs}s or less, $fev events; $(grep -c . $t/flood.watch) events in all)"
+# 16 a second, in each of the flood's (at most secs+1) one-second windows.
+[ "$fev" -ge 1 ] && [ "$fev" -le $((16 * (secs + 1))) ] && ok ||
+	bad "flood guest sent $fev events in ${secs}s (16 a second expected)"
+has "the other VM's capture came through" "\"event\": \"capture\".*\"pid\": $gpid,.*\"lstar\": \"0xffffffff8f000000\"" "$(cat $t/flood.watch)"
+lost=$(( $(kvm-lstar status --json | jq -r .events_lost) - lost0 ))
+[ "$lost" -ge $((6002 - 16 * (secs + 1))) ] && ok || bad "events_lost grew by $lost only, for 6002 values in ${secs}s"
+same "the flood's record has every value" "6002 true 0xffffffff81200000" \
+	"$(kvm-lstar get --pid $fpid --json | jq -r '"\(.writes) \(.changed) \(.current)"')"
+same "the flood's last event before gone has its last value" "change 6002 0xffffffff81200000" \
+	"$(grep "\"pid\": $fpid," $t/flood.watch | grep -v '"event": "gone"' | tail -n1 |
+		jq -r '"\(.event) \(.writes) \(.current)"')"
+
+echo "== watch after lost events: it says so and prints every record as a resync"
+# A tiny socket buffer and a stopped watcher: 32 captures cannot all be
+# queued.  Before the resync, watch printed the few that were and no more.
+rmem=$(cat /proc/sys/net/core/rmem_max)
+echo 4096 >/proc/sys/net/core/rmem_max
+kvm-lstar watch --json --timeout 60 >$t/rs.watch 2>$t/rs.err &
+wpid=$!
+sleep 1
+echo "$rmem" >/proc/sys/net/core/rmem_max
+kill -STOP $wpid
+guest resync --vcpus 32 --lstar 0xffffffff8e000000 --hold 3
+kill -CONT $wpid
+sleep 2
+kill $wpid
+wait $wpid
+same "watch ends cleanly after the resync" 0 $?
+has "watch says events were lost" "events were lost.*resync" "$(cat $t/rs.err)"
+has "and prints resync events" "\"event\": \"resync\".*\"pid\": $gpid," "$(cat $t/rs.watch)"
+same "every vCPU's capture is in the watch's output" 32 \
+	"$(grep "\"pid\": $gpid," $t/rs.watch | jq -r 'select(.lstar == "0xffffffff8e000000") | .vcpu' | sort -un | grep -c .)"
+wait $gbg
+
+echo "== max_records_per_uid: bounds, one uid cannot fill the table, refusals count vCPUs"
+expect "max_records_per_uid=junk rejected" 1 sh -c "echo junk >$param/max_records_per_uid"
+expect "max_records_per_uid above 4194304 rejected" 1 sh -c "echo 4194305 >$param/max_records_per_uid"
+has "the log names the bad value" "max_records_per_uid=4194305 rejected" "$(dmesg | tail -n 5)"
+same "max_records_per_uid unchanged: no limit" 0 "$(cat $param/max_records_per_uid)"
+echo 4 >$param/max_records_per_uid
+kvm-lstar clear
+ref0=$(kvm-lstar status --json | jq -r .refused)
+su user -c "lstar-guest --vcpus 4 --hold 8" >$t/q1.out 2>&1 &
+q1=$!
+wait_ready $t/q1.out
+# Three more vCPUs of the same uid, each exiting about 150 times.
+as_user "lstar-guest --vcpus 3 --hold 3"
+check_rc "uid 1000's second VM runs" 0
+st=$(kvm-lstar status --json)
+same "refused counts the 3 vCPUs, not their exits" 3 $(( $(echo "$st" | jq -r .refused) - ref0 ))
+as_user "kvm-lstar status --json"
+same "uid 1000 holds its quota of 4 records" 4 "$(echo "$out" | jq -r .records)"
+run lstar-guest --vcpus 2
+same "root's VMs are not held back by uid 1000's quota" 2 "$(kvm-lstar list --json | jq -r "select(.pid == $(sed -n 's/^READY pid=//p' $t/out)) | .vcpu" | grep -c .)"
+kill $q1
+wait_gone $q1
+ev0=$(kvm-lstar status --json | jq -r .evictions)
+as_user "lstar-guest --vcpus 2"
+upid=$(sed -n 's/^READY pid=//p' $t/out)
+same "at the quota, uid 1000's gone VM makes room" 2 "$(kvm-lstar list --pid $upid --json | grep -c .)"
+[ "$(kvm-lstar status --json | jq -r .evictions)" -gt "$ev0" ] && ok || bad "no eviction of uid 1000's gone VM"
+echo 0 >$param/max_records_per_uid
+
+echo "== pid namespaces: pids as the caller sees them"
+guest outside --hold 6
+opid=$gpid
+unshare -p -f sh -c 'lstar-guest --hold 4 >/tmp/module/ns.out 2>&1 & sleep 2; kvm-lstar list --json' >$t/ns.list 2>&1
+nspid=$(sed -n 's/^READY pid=//p' $t/ns.out)
+has "the VMM in the namespace is listed by its pid there" "\"pid\": $nspid," "$(cat $t/ns.list)"
+hasnt "the real pid of the VM outside is not shown in the namespace" "\"pid\": $opid," "$(cat $t/ns.list)"
+has "a VM outside the namespace shows pid 0 there" '"pid": 0,' "$(cat $t/ns.list)"
+hasnt "outside, the namespace's VMM has its real pid, not $nspid" "\"pid\": $nspid," "$(kvm-lstar list --json)"
+wait $gbg
+
+echo "== a VMM that makes its VM on a worker thread: its pid, its uid, gone once it exits"
+# The creating thread has exited before any vCPU runs, as in VMMs with a
+# VMM thread; its thread id is what KVM keeps as the VM's creator.
+guest vmthread --vm-thread --vcpus 2 --lstar 0xffffffff8d000000 --hold 120
+vmt=$gpid
+same "root's: listed under the VMM's pid, both vCPUs" 2 "$(kvm-lstar list --pid $vmt --json | grep -c .)"
+su user -c "lstar-guest --vm-thread --lstar 0xffffffff8d200000 --hold 120" >$t/vmtu.out 2>&1 &
+wait_ready $t/vmtu.out
+vmtu=$(sed -n 's/^READY pid=//p' $t/vmtu.out)
+as_user "kvm-lstar list --pid $vmtu --json"
+same "uid 1000's: its own, under its pid" 0xffffffff8d200000 "$(echo "$out" | jq -r .lstar)"
+sleep 1
+same "not gone while it runs" false "$(kvm-lstar list --pid $vmt --json | jq -r .gone | sort -u)"
+# Held long (a slow kernel takes seconds over the checks above): stop them.
+kill $vmt $vmtu
+wait_gone $vmt
+wait_gone $vmtu
+
+echo "== a guest that is a hypervisor: L1 keeps its own value, its L2's write is no change of it"
+# After its own write each L1 sets EFER.SVME and runs an L2 (VMRUN) that
+# writes another LSTAR value and exits (VMMCALL); L1 then halts with L2's
+# value in its LSTAR, as an L1 that does not VMLOAD its own state would.
+# The module without this check took L2's value for an L1 rewrite.
+kvm-lstar watch --json --timeout 30 >$t/nested.watch 2>&1 &
+wpid=$!
+sleep 1
+nested_check() {	# NAME PID SOURCE: the record of PID's vCPU 0
+	same "$1: own first value, no false change, says hypervisor" \
+		"0xffffffff8c000000 0xffffffff8c000000 false 1 true $3" \
+		"$(echo "$out" | jq -r '"\(.lstar) \(.current) \(.changed) \(.writes) \(.hypervisor) \(.source)"')"
+}
+guest nested --lstar 0xffffffff8c000000 --nested 0xffffffff8c400000 --hold 1
+same "L2 ran, wrote its value and exited with VMMCALL" "vcpu 0: nested 0xffffffff8c400000 exit 0x81" \
+	"$(grep '^vcpu 0: nested' $t/nested.out)"
+sleep 0.5	# L1's halt exits, with L2's value in vmcb01
+run kvm-lstar get --pid $gpid --json
+nested_check "sample path" $gpid sample
+npid=$gpid
+wait $gbg
+# Through the FEP, L2's write reaches kvm_msr while KVM runs L1's guest.
+guest nestedfep --fep --lstar 0xffffffff8c000000 --nested 0xffffffff8c400000 --hold 1
+sleep 0.5
+run kvm-lstar get --pid $gpid --json
+nested_check "intercept path" $gpid intercept
+nfpid=$gpid
+wait $gbg
+su user -c "lstar-guest --lstar 0xffffffff8c000000 --nested 0xffffffff8c400000 --hold 1" >$t/nestedu.out 2>&1 &
+ubg=$!
+wait_ready $t/nestedu.out
+nupid=$(sed -n 's/^READY pid=//p' $t/nestedu.out)
+sleep 0.5
+as_user "kvm-lstar get --pid $nupid --json"
+nested_check "uid 1000's" $nupid sample
+wait $ubg
+as_user "kvm-lstar get --pid $nupid"
+has "get says the guest is a hypervisor" "a hypervisor" "$out"
+sleep 1
+kill $wpid
+wait $wpid
+for p in $npid $nfpid $nupid; do
+	same "no change event for pid $p's L2 write" 0 \
+		"$(grep "\"pid\": $p," $t/nested.watch | grep -c '"event": "change"')"
+done
+
 echo "== clear"
 run kvm-lstar clear
 check_rc "clear all" 0
