@@ -140,6 +140,39 @@ static void kl_note_hypervisor(struct kl_vcpu *r)
 	atomic_long_inc(&kl_dump_gen);
 }
 
+#ifdef KL_SELFTEST
+/*
+ * Test builds only (KVM_LSTAR_SELFTEST=1, the bench's debug kernel): the
+ * vCPUs of VMMs run by this uid count as protected, so that the bench can
+ * run what follows a protected vCPU without SEV-ES hardware.  -1: none.
+ */
+static int kl_test_protected_uid = -1;
+module_param_named(test_protected_uid, kl_test_protected_uid, int, 0644);
+MODULE_PARM_DESC(test_protected_uid, "test builds only: this uid's vCPUs count as protected (-1: none)");
+
+static bool kl_test_protected(void)
+{
+	int uid = READ_ONCE(kl_test_protected_uid);
+
+	return uid >= 0 && uid_eq(current_uid(), KUIDT_INIT(uid));
+}
+#else
+static bool kl_test_protected(void)
+{
+	return false;
+}
+#endif
+
+/*
+ * Does KVM keep @vcpu's state encrypted (SEV-ES, SEV-SNP, and TDX since
+ * 6.16)?  Then no save area or intercept shows its LSTAR.  Set before the
+ * vCPU first runs (SEV-ES at LAUNCH_UPDATE_VMSA) and never cleared.
+ */
+static bool kl_guest_is_protected(const struct kvm_vcpu *vcpu)
+{
+	return vcpu->arch.guest_state_protected || kl_test_protected();
+}
+
 static void kl_probe_exit(void *data, struct kvm_vcpu *vcpu, u32 isa)
 {
 	struct kl_vcpu *r;
@@ -156,9 +189,11 @@ static void kl_probe_exit(void *data, struct kvm_vcpu *vcpu, u32 isa)
 	hyp = kl_guest_is_hypervisor(vcpu);
 	if (unlikely(hyp != READ_ONCE(r->hv_now)))
 		WRITE_ONCE(r->hv_now, hyp);
-	/* A protected (SEV-ES/SNP) save area holds no readable value. */
-	if (vcpu->arch.guest_state_protected)
+	if (unlikely(kl_guest_is_protected(vcpu))) {
+		if (!READ_ONCE(r->unavailable))
+			kl_note_unavailable(r, KVM_LSTAR_UNAVAILABLE_PROTECTED);
 		goto out;
+	}
 	if (unlikely(hyp)) {
 		kl_note_hypervisor(r);
 		goto out;
@@ -183,11 +218,13 @@ static void kl_probe_msr(void *data, unsigned int write, u32 ecx, u64 val,
 		return;
 	rcu_read_lock();
 	r = kl_record_find_task(current);
-	/* As kvm_exit found it at the start of this exit. */
-	if (r && unlikely(READ_ONCE(r->hv_now)))
-		kl_note_hypervisor(r);
-	else if (r)
-		kl_observe(r, val, KVM_LSTAR_SOURCE_INTERCEPT);
+	/* Protected, or a hypervisor: as kvm_exit found it at this exit. */
+	if (r && likely(!READ_ONCE(r->unavailable))) {
+		if (unlikely(READ_ONCE(r->hv_now)))
+			kl_note_hypervisor(r);
+		else
+			kl_observe(r, val, KVM_LSTAR_SOURCE_INTERCEPT);
+	}
 	rcu_read_unlock();
 }
 

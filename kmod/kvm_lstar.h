@@ -90,6 +90,7 @@ struct kl_vcpu {
 	bool changed;
 	bool hypervisor;		/* its guest enabled SVM/VMX this epoch */
 	bool hv_now;			/* ... and has it on now (for kvm_msr) */
+	u8 unavailable;			/* enum kvm_lstar_unavailable, for good */
 	u8 source;
 	unsigned long ev_window;	/* jiffies: start of the event budget */
 	unsigned int ev_count;		/* events sent in that window */
@@ -107,6 +108,7 @@ struct kl_snap {
 	u64 first, current_val, captured_ns;
 	u32 vm, pid, vcpu, epoch, writes, uid;
 	bool changed, gone, captured, hypervisor;
+	u8 unavailable;
 	u8 source;
 };
 
@@ -131,6 +133,7 @@ struct kl_vcpu *kl_record_find(struct kvm_vcpu *vcpu);
 void kl_record_note_task(struct kl_vcpu *r);
 struct kl_vcpu *kl_record_find_task(const void *task);
 void kl_observe(struct kl_vcpu *r, u64 val, u8 source);
+void kl_note_unavailable(struct kl_vcpu *r, u8 why);
 void kl_snapshot(const struct kl_vcpu *r, struct kl_snap *s,
 		 struct pid_namespace *pid_ns, struct user_namespace *user_ns);
 bool kl_visible(const struct kl_vcpu *r, kuid_t uid, bool admin);

@@ -118,7 +118,8 @@ static int kl_put_record(struct sk_buff *skb, const struct kl_snap *s)
 	    nla_put_u8(skb, KVM_LSTAR_A_SOURCE, s->source) ||
 	    nla_put_u64_64bit(skb, KVM_LSTAR_A_CAPTURED_NS, s->captured_ns, KVM_LSTAR_A_PAD) ||
 	    nla_put_u8(skb, KVM_LSTAR_A_GONE, s->gone) ||
-	    nla_put_u8(skb, KVM_LSTAR_A_HYPERVISOR, s->hypervisor))
+	    nla_put_u8(skb, KVM_LSTAR_A_HYPERVISOR, s->hypervisor) ||
+	    nla_put_u8(skb, KVM_LSTAR_A_UNAVAILABLE, s->unavailable))
 		return -EMSGSIZE;
 	return 0;
 }

@@ -724,6 +724,33 @@ static void kl_held_flush(struct work_struct *work)
  * KL_HELD_DELAY with the record's latest state: listeners always learn
  * the last value.  Each event merged away counts as lost.
  */
+/*
+ * Under @r's lock: may @ev go out now?  Past the budget, or behind one
+ * already held, it merges into the held event instead (their order stays)
+ * and 0 is returned; *@lost says an event was merged away, *@hold that
+ * @r must be queued for the held-event work.
+ */
+static u8 kl_event_gate(struct kl_vcpu *r, u8 ev, bool *lost, bool *hold)
+{
+	if (!ev || (!r->ev_held && kl_event_budget(r)))
+		return ev;
+	*lost = r->ev_held;
+	*hold = !r->ev_held;
+	r->ev_held = kl_event_merge(r->ev_held, ev);
+	return 0;
+}
+
+/* After @r's lock: what kl_event_gate() decided. */
+static void kl_event_out(struct kl_vcpu *r, u8 ev, bool lost, bool hold)
+{
+	if (lost)
+		kl_count_events_lost();
+	if (hold)
+		kl_hold(r);
+	if (ev && !kl_notify(r, ev))
+		kl_defer(r, ev);
+}
+
 void kl_observe(struct kl_vcpu *r, u64 val, u8 source)
 {
 	bool lost = false, moved = false, hold = false;
@@ -757,23 +784,33 @@ void kl_observe(struct kl_vcpu *r, u64 val, u8 source)
 		WRITE_ONCE(r->current_val, val);
 		ev = KVM_LSTAR_EVENT_CHANGE;
 	}
-	/* Once one is held, later events merge into it: their order stays. */
-	if (ev && (r->ev_held || !kl_event_budget(r))) {
-		lost = r->ev_held;
-		hold = !r->ev_held;
-		r->ev_held = kl_event_merge(r->ev_held, ev);
-		ev = 0;
-	}
+	ev = kl_event_gate(r, ev, &lost, &hold);
 out:
 	spin_unlock(&r->lock);
 	if (moved)
 		atomic_long_inc(&kl_dump_gen);
-	if (lost)
-		kl_count_events_lost();
-	if (hold)
-		kl_hold(r);
-	if (ev && !kl_notify(r, ev))
-		kl_defer(r, ev);
+	kl_event_out(r, ev, lost, hold);
+}
+
+/*
+ * @r's LSTAR cannot be seen (enum kvm_lstar_unavailable @why): say so in
+ * the record, and once in an event, so that a waiter fails at once instead
+ * of timing out.  It stays so for the record's life: KVM never decrypts a
+ * protected vCPU's state.
+ */
+void kl_note_unavailable(struct kl_vcpu *r, u8 why)
+{
+	bool lost = false, hold = false;
+	u8 ev = 0;
+
+	spin_lock(&r->lock);
+	if (!r->unavailable) {
+		WRITE_ONCE(r->unavailable, why);
+		ev = kl_event_gate(r, KVM_LSTAR_EVENT_UNAVAILABLE, &lost, &hold);
+	}
+	spin_unlock(&r->lock);
+	atomic_long_inc(&kl_dump_gen);
+	kl_event_out(r, ev, lost, hold);
 }
 
 /* A copy of @r, with its pid and uid as seen from the given namespaces. */
@@ -790,6 +827,7 @@ void kl_snapshot(const struct kl_vcpu *r, struct kl_snap *s,
 	s->writes = r->writes;
 	s->changed = r->changed;
 	s->hypervisor = r->hypervisor;
+	s->unavailable = r->unavailable;
 	s->captured = r->captured;
 	s->source = r->captured ? r->source : 0;
 	spin_unlock((spinlock_t *)&r->lock);

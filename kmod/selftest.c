@@ -38,9 +38,18 @@ static void kl_st_observe(void)
 {
 	struct kl_owner o = { .uid = GLOBAL_ROOT_UID };
 	struct kl_vm vm = { .owner = &o, .id = 1 };
-	struct kl_vcpu r = { .vm = &vm };
+	struct kl_vcpu r = { .vm = &vm }, p = { .vm = &vm };
 	s64 lost;
 	int i;
+
+	/* A protected vCPU: said once, in the record and in one event. */
+	spin_lock_init(&p.lock);
+	INIT_LIST_HEAD(&p.held_node);
+	p.ev_window = jiffies;
+	kl_note_unavailable(&p, KVM_LSTAR_UNAVAILABLE_PROTECTED);
+	kl_note_unavailable(&p, KVM_LSTAR_UNAVAILABLE_PROTECTED);
+	KL_CHECK(p.unavailable == KVM_LSTAR_UNAVAILABLE_PROTECTED && !p.captured &&
+		 p.ev_count == 1 && !p.ev_held && list_empty(&p.held_node));
 
 	spin_lock_init(&r.lock);
 	INIT_LIST_HEAD(&r.held_node);

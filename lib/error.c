@@ -63,6 +63,7 @@ KVMLSTAR_API const char *kvmlstar_err_class(enum kvmlstar_err code)
 	case KVMLSTAR_E_NO_MODULE:		return "no_module";
 	case KVMLSTAR_E_PERMISSION:		return "permission";
 	case KVMLSTAR_E_TIMEOUT:		return "timeout";
+	case KVMLSTAR_E_UNAVAILABLE:		return "unavailable";
 	case KVMLSTAR_E_BAD_INPUT:
 	/*
 	 * The CLI contract has no class for a failed read or a failed
@@ -109,6 +110,7 @@ KVMLSTAR_API int kvmlstar_err_exit_status(enum kvmlstar_err code)
 	case KVMLSTAR_E_LINK_ABOVE_LSTAR:
 	case KVMLSTAR_E_MISALIGNED:
 	case KVMLSTAR_E_OUT_OF_RANGE:
+	case KVMLSTAR_E_UNAVAILABLE:
 		return 4;
 	default:
 		return 1;

@@ -100,6 +100,8 @@ extern "C" {
  *	a directory, ...).
  * @KVMLSTAR_E_IO: a system call failed; sys_errno tells which errno.
  * @KVMLSTAR_E_NOMEM: out of memory.
+ * @KVMLSTAR_E_UNAVAILABLE: the host cannot see the vCPU's state (an
+ *	SEV-ES, SEV-SNP or TDX guest keeps it encrypted).  Permanent.
  */
 enum kvmlstar_err {
 	KVMLSTAR_OK = 0,
@@ -119,6 +121,7 @@ enum kvmlstar_err {
 	KVMLSTAR_E_BAD_INPUT,
 	KVMLSTAR_E_IO,
 	KVMLSTAR_E_NOMEM,
+	KVMLSTAR_E_UNAVAILABLE,
 };
 
 /**
@@ -141,7 +144,7 @@ struct kvmlstar_error {
  * Return: a static string: "ok" for KVMLSTAR_OK; "lstar_unsupported",
  * "lstar_zero", "link_unknown", "non_canonical", "link_above_lstar",
  * "misaligned", "out_of_range", "not_found", "no_module", "permission",
- * "timeout", "bad_input" for the codes of those names.  KVMLSTAR_E_IO and
+ * "timeout", "bad_input", "unavailable" for the codes of those names.  KVMLSTAR_E_IO and
  * KVMLSTAR_E_NOMEM have no class of their own in the CLI contract and are
  * reported as "bad_input" (the input could not be read or handled); their
  * exit status (1) still tells them apart from a usage error.  Unknown codes
@@ -165,7 +168,8 @@ KVMLSTAR_API bool kvmlstar_err_retryable(enum kvmlstar_err code);
  *
  * Return: 0 for KVMLSTAR_OK; 3 for the retryable codes (see
  * kvmlstar_err_retryable()); 4 for the permanent derivation codes
- * (link_unknown, link_above_lstar, misaligned, out_of_range); 1 for the
+ * (link_unknown, link_above_lstar, misaligned, out_of_range) and
+ * unavailable; 1 for the
  * run-time codes (not_found, no_module, permission, bad_input, io, nomem)
  * and unknown codes.  The library reports KVMLSTAR_E_BAD_INPUT for unusable
  * input data (a file that is not a vmlinux, ...), which is a run-time error;

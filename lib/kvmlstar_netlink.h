@@ -43,6 +43,13 @@ enum kvmlstar_event {
 	KVMLSTAR_EVENT_CHANGE = 2,	/* rewrite within an epoch */
 	KVMLSTAR_EVENT_RESET = 3,	/* LSTAR seen back at 0 */
 	KVMLSTAR_EVENT_GONE = 4,	/* the VMM process exited */
+	KVMLSTAR_EVENT_UNAVAILABLE = 5,	/* its LSTAR cannot be seen (0.2) */
+};
+
+/* Why a vCPU's LSTAR cannot be seen (values of the netlink ABI). */
+enum kvmlstar_unavailable {
+	KVMLSTAR_UNAVAILABLE_NONE = 0,		/* it can */
+	KVMLSTAR_UNAVAILABLE_PROTECTED = 1,	/* KVM keeps its state encrypted */
 };
 
 /* State of one of the module's capture paths (values of the netlink ABI). */
@@ -72,6 +79,10 @@ enum kvmlstar_path_state {
  * @hypervisor: the guest enabled SVM or VMX in this epoch: it runs guests
  *	of its own, whose LSTAR values (and its own rewrites since then) are
  *	not recorded.  Always false with a module before 0.2.
+ * @unavailable: why this vCPU's LSTAR cannot be seen, for the record's
+ *	life (an SEV-ES, SEV-SNP or TDX guest, whose state KVM keeps
+ *	encrypted); KVMLSTAR_UNAVAILABLE_NONE when it can, and always with a
+ *	module before 0.2.  kvmlstar_unavailable_reason() says it in words.
  *
  * A record is captured when @epoch >= 1; @lstar is then not 0.
  */
@@ -90,6 +101,7 @@ struct kvmlstar_record {
 	bool gone;
 	enum kvmlstar_event event;
 	bool hypervisor;
+	enum kvmlstar_unavailable unavailable;
 };
 
 /**
@@ -283,7 +295,8 @@ KVMLSTAR_API int kvmlstar_nl_next_event(struct kvmlstar_nl *nl, int timeout_ms,
  * @err: error details, or NULL.
  *
  * Returns as soon as a matching record with epoch >= 1 exists, whether it
- * was captured before the call or during it.  Race-free: it subscribes to
+ * was captured before the call or during it, or fails at once when the
+ * matching record says its LSTAR cannot be seen (@unavailable).  Race-free: it subscribes to
  * events first and dumps after, so a capture that happens in between is
  * seen in one or the other; after an event overrun it dumps again.  When
  * the caller may not subscribe (no CAP_NET_ADMIN) it dumps every 50 ms
@@ -292,8 +305,9 @@ KVMLSTAR_API int kvmlstar_nl_next_event(struct kvmlstar_nl *nl, int timeout_ms,
  * (the newest) wins.  A subscription this call made is dropped before it
  * returns.
  *
- * Return: KVMLSTAR_OK; KVMLSTAR_E_TIMEOUT; KVMLSTAR_E_IO with sys_errno
- * EINTR when a signal interrupted the wait; another run-time error code.
+ * Return: KVMLSTAR_OK; KVMLSTAR_E_UNAVAILABLE, with that record in @rec;
+ * KVMLSTAR_E_TIMEOUT; KVMLSTAR_E_IO with sys_errno EINTR when a signal
+ * interrupted the wait; another run-time error code.
  */
 KVMLSTAR_API int kvmlstar_wait(struct kvmlstar_nl *nl, const struct kvmlstar_filter *filter,
 			       uint32_t vcpu, int timeout_ms, struct kvmlstar_record *rec,
@@ -312,7 +326,7 @@ KVMLSTAR_API const char *kvmlstar_source_name(enum kvmlstar_source source);
  * kvmlstar_event_name() - JSON name of an event type.
  * @event: an event type.
  *
- * Return: "capture", "change", "reset", "gone"; "none" for
+ * Return: "capture", "change", "reset", "gone", "unavailable"; "none" for
  * KVMLSTAR_EVENT_NONE; "unknown" for a value this library does not know.
  */
 KVMLSTAR_API const char *kvmlstar_event_name(enum kvmlstar_event event);
@@ -324,6 +338,16 @@ KVMLSTAR_API const char *kvmlstar_event_name(enum kvmlstar_event event);
  * Return: "off", "active", "disabled", or "unknown".
  */
 KVMLSTAR_API const char *kvmlstar_path_state_name(enum kvmlstar_path_state state);
+
+/**
+ * kvmlstar_unavailable_reason() - why a vCPU's LSTAR cannot be seen.
+ * @why: a record's @unavailable.
+ *
+ * Return: a static sentence for a known reason; NULL for
+ * KVMLSTAR_UNAVAILABLE_NONE; a generic sentence for a value this library
+ * does not know (a newer module).
+ */
+KVMLSTAR_API const char *kvmlstar_unavailable_reason(enum kvmlstar_unavailable why);
 
 #ifdef __cplusplus
 }

@@ -86,6 +86,7 @@ static const struct nla_policy attr_policy[KVM_LSTAR_A_MAX + 1] = {
 	[KVM_LSTAR_A_EVENT] = U8,
 	[KVM_LSTAR_A_UID] = U32,
 	[KVM_LSTAR_A_HYPERVISOR] = U8,
+	[KVM_LSTAR_A_UNAVAILABLE] = U8,
 	[KVM_LSTAR_A_STATUS_VERSION] = STR,
 	[KVM_LSTAR_A_STATUS_INTERCEPT] = U8,
 	[KVM_LSTAR_A_STATUS_SVM] = U8,
@@ -169,6 +170,7 @@ static int record_from_attrs(struct nlattr **tb, struct kvmlstar_record *r,
 	r->gone = get_u8(tb[KVM_LSTAR_A_GONE]) != 0;
 	r->event = (enum kvmlstar_event)get_u8(tb[KVM_LSTAR_A_EVENT]);
 	r->hypervisor = get_u8(tb[KVM_LSTAR_A_HYPERVISOR]) != 0;
+	r->unavailable = get_u8(tb[KVM_LSTAR_A_UNAVAILABLE]);
 	return kvmlstar__ok(err);
 }
 
@@ -817,9 +819,10 @@ struct wanted {
 	bool found;
 };
 
+/* Captured, or never to be: a record kvmlstar_wait() can answer with. */
 static bool is_wanted(const struct wanted *w, const struct kvmlstar_record *r)
 {
-	return r->epoch >= 1 && r->vcpu == w->vcpu &&
+	return (r->epoch >= 1 || r->unavailable) && r->vcpu == w->vcpu &&
 	       (!w->f.pid || r->pid == w->f.pid) && (!w->f.vm || r->vm == w->f.vm);
 }
 
@@ -971,6 +974,12 @@ KVMLSTAR_API int kvmlstar_wait(struct kvmlstar_nl *nl, const struct kvmlstar_fil
 	if (rc)
 		return rc;
 	*rec = w.best;
+	if (rec->unavailable) {
+		describe_wanted(&w, what, sizeof(what));
+		return kvmlstar__fail(err, KVMLSTAR_E_UNAVAILABLE, 0,
+			"no LSTAR capture for %s (VM %u), and none will come: %s",
+			what, rec->vm, kvmlstar_unavailable_reason(rec->unavailable));
+	}
 	return kvmlstar__ok(err);
 }
 
@@ -996,8 +1005,22 @@ KVMLSTAR_API const char *kvmlstar_event_name(enum kvmlstar_event event)
 	case KVMLSTAR_EVENT_CHANGE:	return "change";
 	case KVMLSTAR_EVENT_RESET:	return "reset";
 	case KVMLSTAR_EVENT_GONE:	return "gone";
+	case KVMLSTAR_EVENT_UNAVAILABLE: return "unavailable";
 	}
 	return "unknown";
+}
+
+KVMLSTAR_API const char *kvmlstar_unavailable_reason(enum kvmlstar_unavailable why)
+{
+	switch (why) {
+	case KVMLSTAR_UNAVAILABLE_NONE:
+		return NULL;
+	case KVMLSTAR_UNAVAILABLE_PROTECTED:
+		return "KVM keeps this vCPU's state encrypted (an SEV-ES, SEV-SNP or TDX guest): "
+		       "the host cannot read its LSTAR";
+	}
+	return "the kvm_lstar module says this vCPU's LSTAR cannot be seen, for a reason "
+	       "this libkvmlstar does not know: update it";
 }
 
 KVMLSTAR_API const char *kvmlstar_path_state_name(enum kvmlstar_path_state state)

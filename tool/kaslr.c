@@ -135,6 +135,10 @@ static int kaslr_record(struct cli *c, struct derivation *d, struct kvmlstar_err
 		note_pid_choice(c, nl, &rec, c->given & OPT(WAIT) ? "with a capture" :
 				"with that vCPU");
 	kvmlstar_nl_close(nl);
+	/* kvmlstar_wait() says so itself; a record taken as it is does not. */
+	if (!rc && rec.unavailable)
+		rc = set_error(err, KVMLSTAR_E_UNAVAILABLE, "VM %u vCPU %u has no LSTAR to derive from: %s",
+			       rec.vm, rec.vcpu, kvmlstar_unavailable_reason(rec.unavailable));
 	if (rc)
 		return fail(c, err);
 

@@ -64,7 +64,9 @@ static const struct command commands[] = {
 			"show the record.  Returns at once when it already is; a capture that\n"
 			"happens while the command starts is never missed.  The VM need not\n"
 			"exist yet.  Without --timeout it waits without limit; on timeout it\n"
-			"exits 3 with the error class \"timeout\".\n",
+			"exits 3 with the error class \"timeout\".  A vCPU whose LSTAR cannot be\n"
+			"seen (KVM keeps an SEV-ES, SEV-SNP or TDX guest's state encrypted)\n"
+			"fails at once: exit 4, class \"unavailable\".\n",
 	},
 	{
 		.name = "watch",
@@ -73,8 +75,9 @@ static const struct command commands[] = {
 		.args = "[--pid PID | --vm N] [--count N] [--timeout SEC] [--json]",
 		.summary = "print capture, change, reset and gone events as they happen",
 		.help = "Print the module's events as they happen: capture (first value of an\n"
-			"epoch), change (a rewrite: possible hijack), reset (LSTAR back at 0)\n"
-			"and gone (the VMM exited).  If events were lost (the socket overran),\n"
+			"epoch), change (a rewrite: possible hijack), reset (LSTAR back at 0),\n"
+			"unavailable (the vCPU's LSTAR cannot be seen: an encrypted guest) and\n"
+			"gone (the VMM exited).  If events were lost (the socket overran),\n"
 			"it says so on stderr and prints every matching record as a \"resync\"\n"
 			"event, not counted by --count.  Needs CAP_NET_ADMIN.  Runs until Ctrl-C\n"
 			"(exit 0), until --count events were printed (exit 0), or until\n"
@@ -159,7 +162,7 @@ static const char *const opt_help[NR_OPTS] = {
 static const char exit_help[] =
 	"Exit status: 0 success, 1 runtime error (no module, permission, not found,\n"
 	"unreadable file), 2 usage error, 3 retryable failure or timeout, 4 permanent\n"
-	"derivation failure.\n";
+	"derivation failure or an unavailable LSTAR.\n";
 
 static void print_overview(FILE *f)
 {

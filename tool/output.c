@@ -99,6 +99,7 @@ void json_record(struct json *j, const struct kvmlstar_record *r)
 	json_uint(j, "captured_ns", r->captured_ns);
 	json_bool(j, "gone", r->gone);
 	json_bool(j, "hypervisor", r->hypervisor);
+	json_str(j, "unavailable", kvmlstar_unavailable_reason(r->unavailable));
 }
 
 void format_age(uint64_t captured_ns, char *buf, size_t len)
@@ -129,6 +130,10 @@ void print_record_block(const struct kvmlstar_record *r)
 
 	printf("vm %u  pid %u  vcpu %u  uid %u%s\n", r->vm, r->pid, r->vcpu, r->uid,
 	       r->gone ? "  (VMM exited, record kept)" : "");
+	if (r->unavailable) {
+		printf("lstar    unavailable: %s\n", kvmlstar_unavailable_reason(r->unavailable));
+		return;
+	}
 	if (r->epoch == 0) {
 		printf("lstar    not captured yet: the guest has not written MSR_LSTAR\n");
 		return;

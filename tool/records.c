@@ -103,7 +103,7 @@ static void format_row(const struct kvmlstar_record *r, row_t row)
 	if (captured)
 		kvmlstar_hex(r->lstar, row[COL_LSTAR]);
 	else
-		snprintf(row[COL_LSTAR], sizeof(row[0]), "-");
+		snprintf(row[COL_LSTAR], sizeof(row[0]), "%s", r->unavailable ? "unavailable" : "-");
 	snprintf(row[COL_EPOCH], sizeof(row[0]), "%u", r->epoch);
 	snprintf(row[COL_WRITES], sizeof(row[0]), "%u", r->writes);
 	snprintf(row[COL_CHANGED], sizeof(row[0]), "%s", r->changed ? "yes" : "no");

@@ -88,6 +88,7 @@ static void print_attrs(const char *what, struct nlattr *a, int len)
 		[KVM_LSTAR_A_STATUS_EVENTS_LOST] = "events_lost",
 		[KVM_LSTAR_A_STATUS_REFUSED] = "refused",
 		[KVM_LSTAR_A_HYPERVISOR] = "hypervisor",
+		[KVM_LSTAR_A_UNAVAILABLE] = "unavailable",
 	};
 
 	printf("%s", what);

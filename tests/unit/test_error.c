@@ -30,6 +30,7 @@ static const struct expect table[] = {
 	{ KVMLSTAR_E_BAD_INPUT,		"bad_input",		false, 1 },
 	{ KVMLSTAR_E_IO,		"bad_input",		false, 1 },
 	{ KVMLSTAR_E_NOMEM,		"bad_input",		false, 1 },
+	{ KVMLSTAR_E_UNAVAILABLE,	"unavailable",		false, 4 },
 };
 
 static void every_code(void **state)
@@ -38,7 +39,7 @@ static void every_code(void **state)
 
 	(void)state;
 	/* The table covers the whole enum, in order. */
-	assert_int_equal(sizeof(table) / sizeof(table[0]), KVMLSTAR_E_NOMEM + 1);
+	assert_int_equal(sizeof(table) / sizeof(table[0]), KVMLSTAR_E_UNAVAILABLE + 1);
 	for (i = 0; i < sizeof(table) / sizeof(table[0]); i++) {
 		const struct expect *x = &table[i];
 
@@ -56,12 +57,12 @@ static void classes_are_the_contract_names(void **state)
 	static const char *const contract[] = {
 		"lstar_unsupported", "lstar_zero", "link_unknown", "non_canonical",
 		"link_above_lstar", "misaligned", "out_of_range", "not_found",
-		"no_module", "permission", "timeout", "bad_input",
+		"no_module", "permission", "timeout", "bad_input", "unavailable",
 	};
 	size_t i, j;
 
 	(void)state;
-	for (i = KVMLSTAR_E_LSTAR_UNSUPPORTED; i <= KVMLSTAR_E_NOMEM; i++) {
+	for (i = KVMLSTAR_E_LSTAR_UNSUPPORTED; i <= KVMLSTAR_E_UNAVAILABLE; i++) {
 		const char *c = kvmlstar_err_class((enum kvmlstar_err)i);
 		bool ok = false;
 
@@ -77,7 +78,7 @@ static void retryable_iff_exit_3(void **state)
 	int i;
 
 	(void)state;
-	for (i = KVMLSTAR_OK; i <= KVMLSTAR_E_NOMEM + 3; i++)
+	for (i = KVMLSTAR_OK; i <= KVMLSTAR_E_UNAVAILABLE + 3; i++)
 		assert_int_equal(kvmlstar_err_retryable((enum kvmlstar_err)i),
 				 kvmlstar_err_exit_status((enum kvmlstar_err)i) == 3);
 }

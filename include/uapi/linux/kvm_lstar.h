@@ -50,6 +50,13 @@ enum kvm_lstar_event {
 	KVM_LSTAR_EVENT_CHANGE = 2,	/* rewrite within an epoch */
 	KVM_LSTAR_EVENT_RESET = 3,	/* LSTAR seen back at 0 */
 	KVM_LSTAR_EVENT_GONE = 4,	/* VMM process exited */
+	KVM_LSTAR_EVENT_UNAVAILABLE = 5, /* its LSTAR cannot be seen (0.2) */
+};
+
+/* KVM_LSTAR_A_UNAVAILABLE: why a vCPU's LSTAR cannot be seen (0.2). */
+enum kvm_lstar_unavailable {
+	KVM_LSTAR_UNAVAILABLE_NONE = 0,
+	KVM_LSTAR_UNAVAILABLE_PROTECTED = 1, /* KVM keeps its state encrypted (SEV-ES, SNP, TDX) */
 };
 
 /* KVM_LSTAR_A_STATUS_SVM / _INTERCEPT: state of a capture path. */
@@ -93,6 +100,7 @@ enum kvm_lstar_attr {
 
 	/* Record, added in 0.2. */
 	KVM_LSTAR_A_HYPERVISOR,		/* u8: the guest enabled SVM or VMX this epoch */
+	KVM_LSTAR_A_UNAVAILABLE,	/* u8: enum kvm_lstar_unavailable */
 
 	__KVM_LSTAR_A_MAX,
 	KVM_LSTAR_A_MAX = __KVM_LSTAR_A_MAX - 1

@@ -46,7 +46,7 @@ wait_ready $t/g1
 expect "wait --pid" 0 kvm-lstar wait --pid $g1 --timeout 10 --json
 vm=$(field vm "$out")
 same "wait --pid: record" \
-	"{\"vm\": $vm, \"pid\": $g1, \"vcpu\": 0, \"lstar\": \"$v0\", \"current\": \"$v0\", \"epoch\": 1, \"writes\": 1, \"changed\": false, \"source\": S, \"captured_ns\": N, \"gone\": false}" \
+	"{\"vm\": $vm, \"pid\": $g1, \"vcpu\": 0, \"lstar\": \"$v0\", \"current\": \"$v0\", \"epoch\": 1, \"writes\": 1, \"changed\": false, \"source\": S, \"captured_ns\": N, \"gone\": false, \"hypervisor\": false, \"unavailable\": null}" \
 	"$(printf '%s\n' "$out" | mask)"
 expect "wait --vm --vcpu 1" 0 kvm-lstar wait --vm "$vm" --vcpu 1 --timeout 10 --json
 has "wait --vm --vcpu 1: value" "\"vcpu\": 1, \"lstar\": \"$v1\"" "$out"

@@ -422,6 +422,64 @@ for p in $npid $nfpid $nupid; do
 		"$(grep "\"pid\": $p," $t/nested.watch | grep -c '"event": "change"')"
 done
 
+echo "== a vCPU whose state KVM keeps encrypted: unavailable, and wait and kaslr fail at once"
+# SEV-ES, SEV-SNP and TDX cannot run under TCG.  A test build of the module
+# (the debug kernel's) takes a uid whose vCPUs count as protected; all that
+# follows KVM's guest_state_protected is then the real code.
+tp=/sys/module/kvm_lstar/parameters/test_protected_uid
+if [ ! -e $tp ]; then
+	case $(uname -r) in
+	*-kvm-lstar-debug) bad "the debug kernel's module has no test_protected_uid" ;;
+	*) echo "  (not a test build of the module: this part runs on the debug kernel)" ;;
+	esac
+else
+	printf 'ffffffff81000000 T entry_SYSCALL_64\n' >$t/unav.map
+	chmod 644 $t/unav.map
+	kvm-lstar watch --json --timeout 30 >$t/unav.watch 2>&1 &
+	wpid=$!
+	sleep 1
+	echo 1000 >$tp
+	su user -c "lstar-guest --vcpus 2 --lstar 0xffffffff8d000000 --hold 3" >$t/unav.out 2>&1 &
+	ubg=$!
+	wait_ready $t/unav.out
+	echo -1 >$tp
+	upid=$(sed -n 's/^READY pid=//p' $t/unav.out)
+	sleep 0.3
+	as_user "kvm-lstar get --pid $upid --json"
+	same "the record says why, and holds no value" \
+		"0 0x0 0x0 none KVM keeps this vCPU's state encrypted (an SEV-ES, SEV-SNP or TDX guest): the host cannot read its LSTAR" \
+		"$(echo "$out" | jq -r '"\(.epoch) \(.lstar) \(.current) \(.source) \(.unavailable)"')"
+	# Polling (uid 1000) and subscribed (root): both answer at once.
+	as_user "kvm-lstar wait --pid $upid --timeout 20 --json"
+	check_rc "uid 1000's wait fails at once" 4
+	same "... as unavailable, permanent" "unavailable false" "$(echo "$out" | jq -r '"\(.error) \(.retryable)"')"
+	expect "root's wait --vcpu 1 fails at once" 4 kvm-lstar wait --pid $upid --vcpu 1 --timeout 20
+	has "... and says why" "^kvm-lstar wait: no LSTAR capture for pid $upid vCPU 1 .*encrypted" "$err"
+	as_user "kvm-lstar kaslr --pid $upid --system-map $t/unav.map --json"
+	check_rc "kaslr without --wait: unavailable, not lstar_zero" 4
+	same "... its class" unavailable "$(echo "$out" | jq -r .error)"
+	expect "kaslr --wait" 4 kvm-lstar kaslr --pid $upid --system-map $t/unav.map --wait 20 --json
+	same "... its class" unavailable "$(echo "$out" | jq -r .error)"
+	run kvm-lstar get --pid $upid
+	has "get says so" "^lstar +unavailable: KVM keeps this vCPU's state encrypted" "$out"
+	run kvm-lstar list --pid $upid
+	same "list: both vCPUs unavailable" 2 "$(echo "$out" | grep -c " unavailable ")"
+	wait $ubg
+	sleep 1
+	kill $wpid
+	wait $wpid
+	same "one unavailable event per vCPU" 2 \
+		"$(grep "\"pid\": $upid," $t/unav.watch | grep -c '"event": "unavailable"')"
+	same "no capture event" 0 \
+		"$(grep "\"pid\": $upid," $t/unav.watch | grep -c '"event": "capture"')"
+	# Past the test uid, vCPUs capture as before.
+	guest unav2 --lstar 0xffffffff8d200000 --hold 1
+	sleep 0.3
+	same "a vCPU of another uid still captures" "0xffffffff8d200000 null" \
+		"$(rfield $gpid 0 lstar) $(rfield $gpid 0 unavailable)"
+	wait $gbg
+fi
+
 echo "== clear"
 run kvm-lstar clear
 check_rc "clear all" 0
