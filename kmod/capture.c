@@ -189,7 +189,8 @@ static void kl_probe_exit(void *data, struct kvm_vcpu *vcpu, u32 isa)
 	hyp = kl_guest_is_hypervisor(vcpu);
 	if (unlikely(hyp != READ_ONCE(r->hv_now)))
 		WRITE_ONCE(r->hv_now, hyp);
-	if (unlikely(kl_guest_is_protected(vcpu))) {
+	/* Once protected, for the record's life (as KVM's flag is). */
+	if (unlikely(READ_ONCE(r->unavailable) || kl_guest_is_protected(vcpu))) {
 		if (!READ_ONCE(r->unavailable))
 			kl_note_unavailable(r, KVM_LSTAR_UNAVAILABLE_PROTECTED);
 		goto out;
