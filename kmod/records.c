@@ -385,18 +385,18 @@ static struct kl_vm *kl_vm_live(struct kvm_vcpu *vcpu)
 }
 
 /*
- * A new VM, owned by the process whose thread runs its vCPU: current, in
- * the probe (kl_lock held).  The thread that created the VM may be
- * another, already exited, thread of that process.
+ * A new VM at key @kvm, created by thread @creator of process @pid, owned
+ * by @o (kl_lock held).
  */
-static int kl_vm_add(struct kl_vm *vm, struct kvm *kvm, struct kl_owner *o)
+static int kl_vm_add(struct kl_vm *vm, const void *kvm, pid_t creator,
+		     struct pid *pid, struct kl_owner *o)
 {
 	vm->kvm = kvm;
-	vm->creator = kvm->userspace_pid;
+	vm->creator = creator;
 	vm->owner = o;
 	vm->uid = o->uid;
-	vm->pid = get_pid(task_tgid(current));
-	vm->tgid = task_tgid_nr(current);
+	vm->pid = get_pid(pid);
+	vm->tgid = pid_nr(pid);
 	vm->id = kl_vm_ids + 1;
 	INIT_LIST_HEAD(&vm->records);
 	if (xa_insert(&kl_by_id, vm->id, vm, GFP_ATOMIC)) {
@@ -408,6 +408,31 @@ static int kl_vm_add(struct kl_vm *vm, struct kvm *kvm, struct kl_owner *o)
 	list_add_tail_rcu(&vm->live, &kl_live_vms);
 	kl_inc(kl_nr_vms);
 	kl_inc(o->nr_vms);
+	return 0;
+}
+
+/*
+ * Make @r a record of @vm, findable by its vCPU (kl_lock held).  On
+ * failure a @vm left with no record is gone with it.
+ */
+static int kl_record_add(struct kl_vcpu *r, struct kl_vm *vm)
+{
+	r->vm = vm;
+	r->seq = kl_seq + 1;
+	if (xa_insert(&kl_by_seq, r->seq, r, GFP_ATOMIC)) {
+		if (!vm->nr_records)
+			kl_vm_unlink(vm);
+		return -ENOMEM;
+	}
+	kl_seq = r->seq;
+	list_add_tail_rcu(&r->vm_node, &vm->records);
+	list_add_tail_rcu(&r->owner_node, &vm->owner->records);
+	hlist_add_head_rcu(&r->node, kl_bucket(kl_vcpu_hash, r->vcpu));
+	r->hashed = true;
+	vm->nr_records++;
+	kl_inc(vm->owner->nr_records);
+	kl_inc(kl_nr_records);
+	atomic_long_inc(&kl_dump_gen);
 	return 0;
 }
 
@@ -458,30 +483,22 @@ static struct kl_vcpu *kl_record_create(struct kvm_vcpu *vcpu, unsigned long *ge
 	}
 	if (!vm) {
 		/* After the evictions, which may have freed this uid's owner. */
+		/*
+		 * Owned by the process whose thread runs its vCPU: the
+		 * thread that created the VM may be another, already
+		 * exited, thread of it.
+		 */
 		o = kl_owner_get(uid, &spare_o);
-		if (kl_vm_add(spare_vm, vcpu->kvm, o)) {
+		if (kl_vm_add(spare_vm, vcpu->kvm, vcpu->kvm->userspace_pid,
+			      task_tgid(current), o)) {
 			kl_owner_put(o);
 			goto unlock;
 		}
 		vm = spare_vm;
 		spare_vm = NULL;
 	}
-	r->vm = vm;
-	r->seq = kl_seq + 1;
-	if (xa_insert(&kl_by_seq, r->seq, r, GFP_ATOMIC)) {
-		if (!vm->nr_records)
-			kl_vm_unlink(vm);
+	if (kl_record_add(r, vm))
 		goto unlock;
-	}
-	kl_seq = r->seq;
-	list_add_tail_rcu(&r->vm_node, &vm->records);
-	list_add_tail_rcu(&r->owner_node, &vm->owner->records);
-	hlist_add_head_rcu(&r->node, kl_bucket(kl_vcpu_hash, vcpu));
-	r->hashed = true;
-	vm->nr_records++;
-	kl_inc(vm->owner->nr_records);
-	kl_inc(kl_nr_records);
-	atomic_long_inc(&kl_dump_gen);
 	*gen = kl_gen;
 	spin_unlock(&kl_lock);
 	kfree(spare_vm);
@@ -800,16 +817,18 @@ out:
  */
 void kl_note_unavailable(struct kl_vcpu *r, u8 why)
 {
-	bool lost = false, hold = false;
+	bool lost = false, hold = false, moved = false;
 	u8 ev = 0;
 
 	spin_lock(&r->lock);
-	if (!r->unavailable) {
+	if (!r->unavailable) {	/* else another exit said it first */
 		WRITE_ONCE(r->unavailable, why);
 		ev = kl_event_gate(r, KVM_LSTAR_EVENT_UNAVAILABLE, &lost, &hold);
+		moved = true;
 	}
 	spin_unlock(&r->lock);
-	atomic_long_inc(&kl_dump_gen);
+	if (moved)
+		atomic_long_inc(&kl_dump_gen);
 	kl_event_out(r, ev, lost, hold);
 }
 

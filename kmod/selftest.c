@@ -173,6 +173,129 @@ static void kl_st_task_retry(void)
 	synchronize_rcu();
 }
 
+/*
+ * test_fill=N (test builds only): N synthetic records, in VMs of up to
+ * KL_FILL_VCPUS vCPUs owned by root with init as their VMM, so that they
+ * stay live, each captured once.  make bench's flood step times another
+ * VM's exits beside 65536 of them, more than the bench VM could hold as
+ * real vCPUs.  Their keys are user-space addresses, which no struct kvm
+ * or struct kvm_vcpu has; CLEAR drops them as any other record.
+ */
+#define KL_FILL_VCPUS	64
+#define KL_FILL_BASE	0x100000000000UL
+
+static unsigned long kl_fill_keys;	/* keys handed out (kernel_param_lock) */
+
+static const void *kl_fill_key(void)
+{
+	return (const void *)(KL_FILL_BASE + kl_fill_keys++ * L1_CACHE_BYTES);
+}
+
+static struct kl_vcpu *kl_fill_record(const void *kvm, u32 vcpu_id)
+{
+	struct kl_vcpu *r = kzalloc(sizeof(*r), GFP_KERNEL);
+
+	if (!r)
+		return NULL;
+	spin_lock_init(&r->lock);
+	INIT_LIST_HEAD(&r->held_node);
+	r->vcpu = kl_fill_key();
+	r->kvm = kvm;
+	r->vcpu_id = vcpu_id;
+	r->ev_window = jiffies;
+	r->first = 0xffffffff81000000UL + ((kl_fill_keys & 0xff) << 21);
+	r->current_val = r->first;
+	r->captured_ns = ktime_get_boottime_ns();
+	r->epoch = 1;
+	r->writes = 1;
+	r->captured = true;
+	r->source = KVM_LSTAR_SOURCE_SAMPLE;
+	return r;
+}
+
+/* One synthetic VM of @n records, all or none. */
+static int kl_fill_vm(struct pid *init, unsigned int n)
+{
+	unsigned int quota = READ_ONCE(kl_max_records_per_uid);
+	struct kl_vcpu *r[KL_FILL_VCPUS] = {};
+	struct kl_owner *o, *spare_o;
+	struct kl_vm *vm;
+	const void *kvm = kl_fill_key();
+	unsigned int i = 0;
+	int err = -ENOMEM;
+
+	vm = kzalloc(sizeof(*vm), GFP_KERNEL);
+	spare_o = kzalloc(sizeof(*spare_o), GFP_KERNEL);
+	if (!vm || !spare_o)
+		goto free;
+	for (i = 0; i < n; i++) {
+		r[i] = kl_fill_record(kvm, i);
+		if (!r[i]) {
+			i = 0;
+			goto free;
+		}
+	}
+
+	spin_lock(&kl_lock);
+	o = kl_owner_get(GLOBAL_ROOT_UID, &spare_o);
+	if (kl_nr_records + n > READ_ONCE(kl_max_records) ||
+	    (quota && o->nr_records + n > quota)) {
+		err = -ENOSPC;
+	} else if (!kl_vm_add(vm, kvm, pid_nr(init), init, o)) {
+		/* A failed add unlinks a VM left empty: it is the table's now. */
+		for (i = 0; i < n; i++)
+			if (kl_record_add(r[i], vm))
+				break;
+		vm = NULL;
+		err = i == n ? 0 : -ENOMEM;
+	}
+	kl_owner_put(o);	/* if nothing came of it */
+	spin_unlock(&kl_lock);
+free:
+	while (i < n)	/* those not in the table */
+		kfree(r[i++]);
+	kfree(vm);
+	kfree(spare_o);
+	return err;
+}
+
+static int kl_test_fill_set(const char *val, const struct kernel_param *kp)
+{
+	unsigned int n, done;
+	struct pid *init;
+	int err = kstrtouint(val, 0, &n);
+
+	if (err || !n || n > READ_ONCE(kl_max_records)) {
+		pr_err("test_fill=%.*s rejected: give a number of records from 1 to max_records (%u)\n",
+		       (int)strcspn(val, "\n"), val, READ_ONCE(kl_max_records));
+		return -EINVAL;
+	}
+	if (!kl_ready) {
+		pr_err("test_fill: write it once the module is loaded\n");
+		return -EBUSY;
+	}
+	init = find_get_pid(1);
+	if (!init)
+		return -ESRCH;
+	for (done = 0, err = 0; done < n && !err; done += KL_FILL_VCPUS) {
+		err = kl_fill_vm(init, min_t(unsigned int, n - done, KL_FILL_VCPUS));
+		cond_resched();
+	}
+	put_pid(init);
+	if (err) {
+		pr_err("test_fill=%u: stopped before record %u: %s\n", n, done - KL_FILL_VCPUS,
+		       err == -ENOSPC ? "max_records or max_records_per_uid reached" : "out of memory");
+		return err;
+	}
+	return 0;
+}
+
+static const struct kernel_param_ops kl_test_fill_ops = {
+	.set = kl_test_fill_set,
+};
+module_param_cb(test_fill, &kl_test_fill_ops, NULL, 0200);
+MODULE_PARM_DESC(test_fill, "test builds only: add this many synthetic live records of root's, for make bench");
+
 static struct kl_vcpu *kl_st_find(struct kvm_vcpu *v)
 {
 	struct kl_vcpu *r;
@@ -192,6 +315,8 @@ static void kl_st_table(struct kvm_vcpu *v, struct kvm *kvm, struct kvm *kvm2)
 {
 	struct kvm_vcpu *w = v + 1, *x = v + 2;
 	struct kl_vcpu *r, *r2;
+	unsigned int n;
+	struct pid *pid;
 	u32 vm1;
 	s64 ref, ev;
 
@@ -236,10 +361,24 @@ static void kl_st_table(struct kvm_vcpu *v, struct kvm *kvm, struct kvm *kvm2)
 	KL_CHECK(kl_st_find(x) != NULL);
 	KL_CHECK(atomic64_read(&kl_refused) == ref + 1);
 
+	/* Synthetic records (test_fill): live, captured, not refused vCPUs. */
+	n = READ_ONCE(kl_nr_records);
+	pid = find_get_pid(1);
+	KL_CHECK(pid && !kl_fill_vm(pid, 3) && READ_ONCE(kl_nr_records) == n + 3);
+	WRITE_ONCE(kl_max_records_per_uid, 1);
+	KL_CHECK(pid && kl_fill_vm(pid, 2) == -ENOSPC && READ_ONCE(kl_nr_records) == n + 3);
+	WRITE_ONCE(kl_max_records_per_uid, 0);
+	put_pid(pid);
+	rcu_read_lock();
+	r = kl_record_next(kl_seq - 1);
+	KL_CHECK(r && r->captured && r->vm->tgid == 1 && !r->vm->gone &&
+		 uid_eq(r->vm->uid, GLOBAL_ROOT_UID) && r->vcpu_id == 2);
+	rcu_read_unlock();
+
 	kl_clear(NULL, NULL);
 	rcu_read_lock();
 	KL_CHECK(!READ_ONCE(kl_nr_records) && !READ_ONCE(kl_nr_vms) &&
-		 !kl_owner_find(current_uid()));
+		 !kl_owner_find(current_uid()) && !kl_owner_find(GLOBAL_ROOT_UID));
 	rcu_read_unlock();
 	flush_workqueue(kl_wq);	/* gone events, before their records go */
 	rcu_barrier();

@@ -7,7 +7,7 @@
 #   - it passes, ends with well-formed "BENCH name=number" lines (every
 #     figure the issue names, once) and writes the same to results.txt;
 #   - inside the VM, each step with its inner command failing (exits,
-#     latency, scale, dump) fails vm-bench.sh (--prove-faults);
+#     latency, scale, dump, flood) fails vm-bench.sh (--prove-faults);
 #   - a failing host step (symbol) and a failing VM step (exits) each fail
 #     the whole bench, end to end, with no BENCH line and no results.txt.
 set -uo pipefail
@@ -45,7 +45,7 @@ keep_console() {
 }
 
 required=(exit_ratio event_latency_p50_us event_latency_p99_us poll100ms_latency_p50_us
-	dump4096_ms record_bytes exit_ratio_4096 symbol_speedup_nm)
+	dump4096_ms record_bytes exit_ratio_4096 exit_ratio_under_flood symbol_speedup_nm)
 
 echo "== the bench at tiny sizes (and, in the VM, each step's fault)"
 bench --quick --prove-faults >"$tmp/ok.out" 2>&1
@@ -67,7 +67,7 @@ if [ -f "$tmp/run/results.txt" ] &&
    [ "$(grep '^BENCH ' "$tmp/run/results.txt")" = "$bench_lines" ]; then ok; else
 	bad "$tmp/run/results.txt is missing or its BENCH lines differ from the output's"
 fi
-for s in exits latency scale dump; do
+for s in exits latency scale dump flood; do
 	if grep -q "^  --fault $s: exit 1 (vm-bench: FAIL: " "$tmp/ok.out"; then ok; else
 		bad "no proof in the VM that a failing $s step fails the bench"
 	fi

@@ -8,9 +8,12 @@
  *                       [--samples FILE]
  *   lstar-bench exits [--count N] [--chunk C] [--on CMD --off CMD
  *                     [--segments K] [--segment-ms MS] [--settle-ms MS]
- *                     [--steady G] [--tolerance PCT]]
+ *                     [--steady G] [--tolerance PCT] [--percentile P]
+ *                     [--setup CMD] [--teardown CMD]]
  *   lstar-bench many --vms M --vcpus V
  *   lstar-bench dump [--repeat K] [--expect N]
+ *   lstar-bench flood [--uid UID] [--get-vm ID] [--null]
+ * Every mode takes --cpu N: run on CPU N only.
  *
  * exits: one VM, one vCPU that makes CPUID exits (each one a VM exit that
  * KVM handles in the kernel) in chunks of C.  Alone: N exits, one rate.
@@ -32,13 +35,22 @@
  * dump: K dumps of every record through libkvmlstar on one open handle,
  * timed: "dump records=N repeat=K p50_ms=... open_ms=...".
  *
+ * flood: as uid UID (default 65534, an unprivileged user with no VMs),
+ * STATUS, a GET of VM ID's vCPU 0 (another user's: not found) and a dump
+ * (nothing to see), in turn, as fast as it can, until SIGTERM or SIGINT;
+ * then prints "flood requests=N status=.. get=.. dump=.. seconds=S".
+ * --null: the same loop with no request, as the flood's baseline: the
+ * other CPU is as busy, and only the requests differ.
+ *
  * Exit status: 0 success, 1 failure (one line on stderr), 2 bad usage.
  */
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <math.h>
+#include <grp.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -134,9 +146,12 @@ static void usage(void)
 "                          [--samples FILE]\n"
 "       " PROG " exits [--count N] [--chunk C] [--on CMD --off CMD\n"
 "                        [--segments K] [--segment-ms MS] [--settle-ms MS]\n"
-"                        [--steady G] [--tolerance PCT]]\n"
+"                        [--steady G] [--tolerance PCT] [--percentile P]\n"
+"                        [--setup CMD] [--teardown CMD]]\n"
 "       " PROG " many --vms M --vcpus V\n"
 "       " PROG " dump [--repeat K] [--expect N]\n"
+"       " PROG " flood [--uid UID] [--get-vm ID] [--null]\n"
+"       every mode: [--cpu N] (run on CPU N only)\n"
 "\n"
 "latency  guest write to client, over N captures (default 200); the client\n"
 "         is 'kvm-lstar watch' (PATH, default kvm-lstar) or a KVM_GET_MSRS\n"
@@ -144,15 +159,21 @@ static void usage(void)
 "         emulator (the intercept path); --gap-ms: random pause before\n"
 "         each write (default 1:MS for poll; 70:80 for watch, below the\n"
 "         module's budget of 16 events a second per vCPU)\n"
-"exits    N CPUID exits (default 10000) in chunks of C (default 250); or\n"
+"exits    N CPUID exits (default 10000) in chunks of C (default 50); or\n"
 "         segments of MS ms of exits (default 400), OFF, ON, OFF... run\n"
 "         before each and a pause of --settle-ms (default 500); each one\n"
 "         against its neighbours when they agree within PCT%% (default 3),\n"
-"         until G (default 15) such, at most K segments (default 121)\n"
+"         until G (default 15) such, at most K segments (default 121);\n"
+"         a segment's rate: its chunk at percentile P of times (default\n"
+"         10, the fast tail); SETUP once before the first segment and\n"
+"         TEARDOWN once after the last, with the VM made\n"
 "many     M VMs of V vCPUs (1..%d) that each capture once, then park;\n"
 "         stdin: 'touch' (one more exit per vCPU), 'quit'\n"
 "dump     K timed dumps of all records through libkvmlstar (default 11);\n"
-"         --expect: fail unless at least N records come back\n",
+"         --expect: fail unless at least N records come back\n"
+"flood    as UID (default 65534): STATUS, GET of VM ID's vCPU 0 (default 1:\n"
+"         not UID's, so not found) and a dump, in turn, until SIGTERM;\n"
+"         --null: the same loop with no request (a CPU kept busy)\n",
 		MAX_VCPUS);
 	exit(0);
 }
@@ -774,12 +795,19 @@ static double chunk_rate(double *ns, size_t n, unsigned long chunk, double p)
  * and a comparison counts only when the two neighbours agree within
  * @tol_pct percent: the load did not change in between.  Segments go on
  * until @good comparisons count (or @nseg segments, which fails if fewer
- * than 3 counted); the median of them is the result.
+ * than 3 counted); the median of them is the result.  @setup runs once
+ * before the first segment, in the VM's process, @teardown once after the
+ * last (e.g. to bring a CPU online only while no VM is made or destroyed).
  */
-static int cmd_exits(unsigned long count, unsigned long chunk, const char *on,
-		     const char *off, unsigned long nseg, unsigned long seg_ms,
-		     unsigned long settle_ms, unsigned long good, double tol_pct,
-		     double chunk_pct)
+struct exits_opts {
+	unsigned long count, chunk;
+	const char *on, *off;		/* the switch between segments */
+	const char *setup, *teardown;	/* once, around all the segments */
+	unsigned long nseg, seg_ms, settle_ms, good;
+	double tol_pct, chunk_pct;
+};
+
+static int cmd_exits(const struct exits_opts *o)
 {
 	double *ratio, *ron, *roff, *ns = NULL;
 	size_t ns_cap = 0, n;
@@ -790,14 +818,14 @@ static int cmd_exits(unsigned long count, unsigned long chunk, const char *on,
 	struct vm vm;
 
 	kvm_init();
-	build_exits_guest((uint32_t)chunk);
+	build_exits_guest((uint32_t)o->chunk);
 	vm_create(&vm, 1);
 	v = &vm.vcpus[0];
 	run_step(v, STEP_WROTE);
 	run_step(v, STEP_CHUNK);		/* warm-up */
 
-	if (!on) {
-		unsigned long chunks = (count + chunk - 1) / chunk;
+	if (!o->on) {
+		unsigned long chunks = (o->count + o->chunk - 1) / o->chunk;
 
 		total = 0;
 		for (i = 0; i < chunks; i++) {
@@ -806,29 +834,31 @@ static int cmd_exits(unsigned long count, unsigned long chunk, const char *on,
 			total += now_ns() - t0;
 		}
 		printf("exits n=%lu chunk=%lu seconds=%.3f exits_per_s=%.1f\n",
-		       chunks * chunk, chunk, total / 1e9, chunks * chunk * 1e9 / total);
+		       chunks * o->chunk, o->chunk, total / 1e9, chunks * o->chunk * 1e9 / total);
 		return 0;
 	}
 
-	seg = calloc(nseg, sizeof(*seg));
-	ratio = calloc(nseg, sizeof(*ratio));
-	ron = calloc(nseg, sizeof(*ron));
-	roff = calloc(nseg, sizeof(*roff));
+	seg = calloc(o->nseg, sizeof(*seg));
+	ratio = calloc(o->nseg, sizeof(*ratio));
+	ron = calloc(o->nseg, sizeof(*ron));
+	roff = calloc(o->nseg, sizeof(*roff));
 	if (!seg || !ratio || !ron || !roff)
 		die("out of memory");
+	if (o->setup)
+		run_command(o->setup);
 	printf("exits segments:");
-	for (i = 0; i < nseg && nratio < good; i++) {
+	for (i = 0; i < o->nseg && nratio < o->good; i++) {
 		seg[i].on = i % 2;
-		run_command(seg[i].on ? on : off);
+		run_command(seg[i].on ? o->on : o->off);
 		/*
 		 * Let the switch's deferred work finish (on this one-CPU
 		 * bench it would be timed as exits), and re-warm what it
 		 * flushed (patched kernel text is re-translated by TCG).
 		 */
-		sleep_ns(settle_ms * 1000000ull);
+		sleep_ns(o->settle_ms * 1000000ull);
 		for (int w = 0; w < WARMUP_CHUNKS; w++)
 			run_step(v, STEP_CHUNK);
-		for (n = 0, total = 0; total < seg_ms * 1000000ull; n++) {
+		for (n = 0, total = 0; total < o->seg_ms * 1000000ull; n++) {
 			t0 = now_ns();
 			run_step(v, STEP_CHUNK);
 			d = now_ns() - t0;
@@ -841,7 +871,7 @@ static int cmd_exits(unsigned long count, unsigned long chunk, const char *on,
 			}
 			ns[n] = (double)d;
 		}
-		seg[i].rate = chunk_rate(ns, n, chunk, chunk_pct);
+		seg[i].rate = chunk_rate(ns, n, o->chunk, o->chunk_pct);
 		printf(" %s%.0f", seg[i].on ? "+" : "-", seg[i].rate);
 		if (seg[i].on)
 			ron[non++] = seg[i].rate;
@@ -853,21 +883,23 @@ static int cmd_exits(unsigned long count, unsigned long chunk, const char *on,
 			double a = seg[i - 2].rate, b = seg[i].rate;
 			double mid = seg[i - 1].rate, around = (a + b) / 2;
 
-			if (fabs(a - b) / around * 100 <= tol_pct)
+			if (fabs(a - b) / around * 100 <= o->tol_pct)
 				ratio[nratio++] = seg[i - 1].on ? mid / around : around / mid;
 		}
 	}
 	printf("\n");
-	run_command(off);
-	if (nratio < 3 || (nratio < good && nratio * 2 < i - 2))
+	run_command(o->off);
+	if (o->teardown)
+		run_command(o->teardown);
+	if (nratio < 3 || (nratio < o->good && nratio * 2 < i - 2))
 		die("too noisy to measure: %lu of %lu comparisons had neighbours within %.1f%% (the host is busy)",
-		    nratio, i - 2, tol_pct);
+		    nratio, i - 2, o->tol_pct);
 
 	qsort(ratio, nratio, sizeof(*ratio), cmp_double);
 	qsort(ron, non, sizeof(*ron), cmp_double);
 	qsort(roff, noff, sizeof(*roff), cmp_double);
 	printf("exits segments=%lu segment_ms=%lu chunk=%lu steady=%lu ratio=%.4f ratio_p25=%.4f ratio_p75=%.4f rate_on=%.1f rate_off=%.1f\n",
-	       i, seg_ms, chunk, nratio, pct(ratio, nratio, 50), pct(ratio, nratio, 25),
+	       i, o->seg_ms, o->chunk, nratio, pct(ratio, nratio, 50), pct(ratio, nratio, 25),
 	       pct(ratio, nratio, 75), pct(ron, non, 50), pct(roff, noff, 50));
 	free(ns);
 	return 0;
@@ -974,6 +1006,90 @@ static int cmd_dump(unsigned long repeat, unsigned long expect)
 	return 0;
 }
 
+/* ---- flood -------------------------------------------------------------- */
+
+static volatile sig_atomic_t flood_stop;
+
+static void flood_signal(int sig)
+{
+	(void)sig;
+	flood_stop = 1;
+}
+
+static int flood_count(const struct kvmlstar_record *rec, void *arg)
+{
+	(void)rec;
+	++*(unsigned long *)arg;
+	return 0;
+}
+
+/*
+ * flood: what any user may send, as fast as one client can, as @uid: the
+ * requests that must not slow down other users' VMs.  Each one must give
+ * what an unprivileged caller with no VM gets: a status, "not found", an
+ * empty dump.
+ */
+static int cmd_flood(unsigned long uid, unsigned long get_vm, bool null)
+{
+	unsigned long nstatus = 0, nget = 0, ndump = 0, seen = 0;
+	struct sigaction sa = { .sa_handler = flood_signal };
+	struct kvmlstar_record rec;
+	struct kvmlstar_status st;
+	struct kvmlstar_error err;
+	struct kvmlstar_nl *nl;
+	uint64_t t0;
+	int rc;
+
+	if (setgroups(0, NULL) || setresgid((gid_t)uid, (gid_t)uid, (gid_t)uid) ||
+	    setresuid((uid_t)uid, (uid_t)uid, (uid_t)uid))
+		die("cannot become uid %lu: %s", uid, strerror(errno));
+	if (sigaction(SIGTERM, &sa, NULL) || sigaction(SIGINT, &sa, NULL))
+		die("sigaction failed: %s", strerror(errno));
+	if (kvmlstar_nl_open(&nl, &err))
+		die("%s", err.msg);
+	t0 = now_ns();
+	while (null && !flood_stop)
+		nstatus++;	/* the same CPU kept busy, without a request */
+	while (!null && !flood_stop) {
+		if (kvmlstar_nl_status(nl, &st, &err))
+			die("status as uid %lu: %s", uid, err.msg);
+		if (st.records)
+			die("status as uid %lu: %u records visible, expected none", uid, st.records);
+		nstatus++;
+		rc = kvmlstar_nl_get(nl, (uint32_t)get_vm, 0, &rec, &err);
+		if (rc != KVMLSTAR_E_NOT_FOUND)
+			die("get --vm %lu as uid %lu: %s", get_vm, uid,
+			    rc ? err.msg : "found, expected not found");
+		nget++;
+		if (kvmlstar_nl_dump(nl, NULL, flood_count, &seen, &err))
+			die("dump as uid %lu: %s", uid, err.msg);
+		if (seen)
+			die("dump as uid %lu: %lu records, expected none", uid, seen);
+		ndump++;
+	}
+	kvmlstar_nl_close(nl);
+	if (null)
+		printf("flood uid=%lu null loops=%lu seconds=%.3f\n", uid, nstatus,
+		       (now_ns() - t0) / 1e9);
+	else
+		printf("flood uid=%lu requests=%lu status=%lu get=%lu dump=%lu seconds=%.3f\n",
+		       uid, nstatus + nget + ndump, nstatus, nget, ndump, (now_ns() - t0) / 1e9);
+	return 0;
+}
+
+/* Run the calling thread (and what it starts) on CPU @cpu only. */
+static void pin_cpu(long cpu)
+{
+	cpu_set_t set;
+
+	if (cpu < 0)
+		return;
+	CPU_ZERO(&set);
+	CPU_SET((int)cpu, &set);
+	if (sched_setaffinity(0, sizeof(set), &set))
+		die("cannot run on CPU %ld: %s", cpu, strerror(errno));
+}
+
 /* ---- main ----------------------------------------------------------------- */
 
 int main(int argc, char **argv)
@@ -993,12 +1109,18 @@ int main(int argc, char **argv)
 		{ "chunk",     required_argument, NULL, 'C' },
 		{ "on",        required_argument, NULL, 'O' },
 		{ "off",       required_argument, NULL, 'F' },
+		{ "setup",     required_argument, NULL, 'B' },
+		{ "teardown",  required_argument, NULL, 'E' },
 		{ "segments",  required_argument, NULL, 'S' },
 		{ "segment-ms", required_argument, NULL, 'M' },
 		{ "settle-ms", required_argument, NULL, 'W' },
 		{ "steady",    required_argument, NULL, 'G' },
 		{ "tolerance", required_argument, NULL, 'T' },
 		{ "percentile", required_argument, NULL, 'P' },
+		{ "uid",       required_argument, NULL, 'u' },
+		{ "get-vm",    required_argument, NULL, 'V' },
+		{ "cpu",       required_argument, NULL, 'U' },
+		{ "null",      no_argument,       NULL, 'N' },
 		{ "help",      no_argument,       NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -1006,17 +1128,20 @@ int main(int argc, char **argv)
 		.poll_ms = 100, .count = 200, .gap_min_ms = 1, .gap_max_ms = 10,
 		.tool = "kvm-lstar",
 	};
-	unsigned long vms = 0, vcpus = 0, repeat = 11, expect = 0, chunk = 50;
-	unsigned long nseg = 121, seg_ms = 400, settle_ms = 500, good = 15;
-	double tol_pct = 3.0, chunk_pct = 10;
-	const char *on = NULL, *off = NULL;
-	bool count_set = false;
+	unsigned long vms = 0, vcpus = 0, repeat = 11, expect = 0;
+	struct exits_opts xo = {
+		.count = 10000, .chunk = 50, .nseg = 121, .seg_ms = 400,
+		.settle_ms = 500, .good = 15, .tol_pct = 3.0, .chunk_pct = 10,
+	};
+	unsigned long uid = 65534, get_vm = 1;
+	bool null = false;
+	long cpu = -1;
 	const char *mode, *client = NULL;
 	char *colon;
 	int c;
 
 	if (argc < 2)
-		usage_error("missing mode: latency, exits, many or dump");
+		usage_error("missing mode: latency, exits, many, dump or flood");
 	mode = argv[1];
 	if (!strcmp(mode, "--help") || !strcmp(mode, "-h"))
 		usage();
@@ -1032,36 +1157,42 @@ int main(int argc, char **argv)
 			break;
 		case 'n':
 			lo.count = parse_ulong("--count", optarg, 1, 100000000);
-			count_set = true;
+			xo.count = lo.count;
 			break;
 		case 'C':
-			chunk = parse_ulong("--chunk", optarg, 1, 1000000);
+			xo.chunk = parse_ulong("--chunk", optarg, 1, 1000000);
 			break;
 		case 'O':
-			on = optarg;
+			xo.on = optarg;
 			break;
 		case 'F':
-			off = optarg;
+			xo.off = optarg;
+			break;
+		case 'B':
+			xo.setup = optarg;
+			break;
+		case 'E':
+			xo.teardown = optarg;
 			break;
 		case 'S':
-			nseg = parse_ulong("--segments", optarg, 3, 10000);
+			xo.nseg = parse_ulong("--segments", optarg, 3, 10000);
 			break;
 		case 'M':
-			seg_ms = parse_ulong("--segment-ms", optarg, 1, 600000);
+			xo.seg_ms = parse_ulong("--segment-ms", optarg, 1, 600000);
 			break;
 		case 'W':
-			settle_ms = parse_ulong("--settle-ms", optarg, 0, 600000);
+			xo.settle_ms = parse_ulong("--settle-ms", optarg, 0, 600000);
 			break;
 		case 'G':
-			good = parse_ulong("--steady", optarg, 1, 10000);
+			xo.good = parse_ulong("--steady", optarg, 1, 10000);
 			break;
 		case 'P':
-			chunk_pct = parse_ulong("--percentile", optarg, 1, 100);
+			xo.chunk_pct = parse_ulong("--percentile", optarg, 1, 100);
 			break;
 		case 'T':
 			errno = 0;
-			tol_pct = strtod(optarg, &colon);
-			if (!*optarg || *colon || errno || !(tol_pct > 0 && tol_pct <= 100))
+			xo.tol_pct = strtod(optarg, &colon);
+			if (!*optarg || *colon || errno || !(xo.tol_pct > 0 && xo.tol_pct <= 100))
 				usage_error("bad --tolerance value '%s': percent, 0..100", optarg);
 			break;
 		case 'g':
@@ -1094,6 +1225,18 @@ int main(int argc, char **argv)
 		case 'e':
 			expect = parse_ulong("--expect", optarg, 0, 1UL << 24);
 			break;
+		case 'u':
+			uid = parse_ulong("--uid", optarg, 1, 4294967294UL);
+			break;
+		case 'V':
+			get_vm = parse_ulong("--get-vm", optarg, 1, UINT32_MAX);
+			break;
+		case 'N':
+			null = true;
+			break;
+		case 'U':
+			cpu = (long)parse_ulong("--cpu", optarg, 0, CPU_SETSIZE - 1);
+			break;
 		case 'h':
 			usage();
 			break;
@@ -1105,6 +1248,7 @@ int main(int argc, char **argv)
 	}
 	if (optind < argc)
 		usage_error("unexpected argument '%s'", argv[optind]);
+	pin_cpu(cpu);
 
 	if (!strcmp(mode, "latency")) {
 		if (!client || (strcmp(client, "watch") && strcmp(client, "poll")))
@@ -1123,10 +1267,11 @@ int main(int argc, char **argv)
 		return cmd_latency(&lo);
 	}
 	if (!strcmp(mode, "exits")) {
-		if (!on != !off)
+		if (!xo.on != !xo.off)
 			usage_error("exits needs both --on and --off, or neither");
-		return cmd_exits(count_set ? lo.count : 10000, chunk, on, off, nseg,
-				 seg_ms, settle_ms, good, tol_pct, chunk_pct);
+		if ((xo.setup || xo.teardown) && !xo.on)
+			usage_error("--setup and --teardown go with --on and --off");
+		return cmd_exits(&xo);
 	}
 	if (!strcmp(mode, "many")) {
 		if (!vms || !vcpus)
@@ -1135,5 +1280,7 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(mode, "dump"))
 		return cmd_dump(repeat, expect);
-	usage_error("unknown mode '%s': latency, exits, many or dump", mode);
+	if (!strcmp(mode, "flood"))
+		return cmd_flood(uid, get_vm, null);
+	usage_error("unknown mode '%s': latency, exits, many, dump or flood", mode);
 }

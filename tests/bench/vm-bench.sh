@@ -1,8 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# tests/bench/vm-bench.sh [--quick] [--prove-faults] [--fault STEP]: the part
-# of `make bench` that runs inside the VM bench (tests/bench/bench.sh boots it):
+# tests/bench/vm-bench.sh [--quick] [--flood] [--prove-faults] [--fault STEP]:
+# the part of `make bench` that runs inside the VM bench (tests/bench/bench.sh
+# boots it):
 #   1. cost per VM exit: one VM making CPUID exits in segments, kvm_lstar
 #      loaded and unloaded between them (and, first, a switch that changes
 #      nothing: the method's own noise);
@@ -10,6 +11,16 @@
 #      100 ms and 1 ms;
 #   3. scale: 64 VMs x 64 parked vCPUs (4096 live records): dump time,
 #      module memory per record, per-exit cost with them live.
+# With --flood, only this, in a boot of its own:
+#   5. under a flood: 65536 records of root's (the module's test build makes
+#      them: test_fill), one VM making CPUID exits on CPU 0, and an
+#      unprivileged client sending STATUS, GET and dump requests on CPU 1,
+#      or not, in turn.  It needs 2 CPUs (tests/vm/run --smp 2 --online 1):
+#      on one, a flood could only take CPU time, never make an exit wait
+#      for it.  CPU 1 is online only while the exits VM exists: QEMU 7.2's
+#      multi-threaded TCG can hang a vCPU on a stale translation of kernel
+#      text the other vCPU patched, as making and destroying VMs and loading
+#      modules do (a run hung so in kvm_destroy_vm with both online).
 # Prints "RESULT NAME=NUMBER" and "INFO NAME=TEXT" lines for bench.sh's
 # table, and progress lines.  Any step that fails ends the script with a
 # "vm-bench: FAIL: ..." line and exit 1: no partial result is passed off
@@ -20,14 +31,15 @@
 #                   then fails: exits (lstar-bench exits refuses its arguments),
 #                   latency (the watch client exits), scale (lstar-bench
 #                   many refuses its arguments), dump (fewer records than
-#                   expected)
+#                   expected), flood (the flood client exits at once)
 #   --prove-faults  after the measurements, run this script again with
 #                   each --fault (quick sizes) and check that each fails
 set -u
-quick=0 fault='' prove=0
+quick=0 fault='' prove=0 flood=0
 while [ $# -gt 0 ]; do
 	case $1 in
 	--quick) quick=1; shift ;;
+	--flood) flood=1; shift ;;
 	--prove-faults) prove=1; shift ;;
 	--fault) fault=${2:?}; shift 2 ;;
 	*) echo "vm-bench: unknown argument '$1'" >&2; exit 2 ;;
@@ -41,9 +53,11 @@ if [ $quick = 1 ]; then
 	SEGS=9 STEADY=3 TOL=100 SEG_MS=50 SETTLE_MS=100
 	# 256 records: fewer would drown in the slab noise (~20 KB)
 	LAT_N=20 FEP_N=10 POLL100_N=4 POLL1_N=20 VMS=4 VCPUS=64 DUMPS=3 BYTES_REPS=1
+	FILL=256 FLOOD_STEADY=3
 else
 	SEGS=121 STEADY=15 TOL=3 SEG_MS=400 SETTLE_MS=500
 	LAT_N=300 FEP_N=150 POLL100_N=100 POLL1_N=300 VMS=64 VCPUS=64 DUMPS=11 BYTES_REPS=3
+	FILL=65536 FLOOD_STEADY=25
 fi
 NREC=$((VMS * VCPUS))
 
@@ -109,17 +123,19 @@ count_records() {
 		fail "kvm-lstar status --json failed"
 }
 
-# exits NAME ON OFF: the exit benchmark, one VM in one process making
-# CPUID exits in segments, with the shell command OFF, ON, OFF, ... run
-# between them (untimed); each segment against the mean of its neighbours
-# when those agree (the host's load was steady), median of those: NAME =
-# on/off, NAME_iqr (their spread), NAME_steady (how many).
+# exits NAME ON OFF [ARGS...]: the exit benchmark, one VM in one process
+# making CPUID exits in segments, with the shell command OFF, ON, OFF, ...
+# run between them (untimed); each segment against the mean of its
+# neighbours when those agree (the host's load was steady), median of
+# those: NAME = on/off, NAME_iqr (their spread), NAME_steady (how many).
+# ARGS go to lstar-bench exits.
 exits() {
 	local name=$1 on=$2 off=$3 out extra=
+	shift 3
 	[ "$fault" = exits ] && extra="--chunk 0"
 	# shellcheck disable=SC2086
 	out=$(lstar-bench exits --segments $SEGS --steady $STEADY --tolerance $TOL \
-		--segment-ms $SEG_MS --settle-ms $SETTLE_MS --on "$on" --off "$off" $extra 2>&1) ||
+		--segment-ms $SEG_MS --settle-ms $SETTLE_MS --on "$on" --off "$off" $extra "$@" 2>&1) ||
 		fail "lstar-bench exits ($name) failed: $out"
 	printf '%s\n' "$out" | sed 's/^/  /'
 	result "$name" "$(kv ratio "$out")"
@@ -139,10 +155,112 @@ slab_bytes() {
 
 memavail_kb() { awk '/^MemAvailable:/ { print $2 }' /proc/meminfo; }
 
+# prove_faults STEP...: run this script again with each STEP's fault, at
+# quick sizes, and check that each run fails as it must.
+prove_faults() {
+	local s rc why args=(--quick)
+	[ $flood = 1 ] && args+=(--flood)
+	echo "== each step, with its inner command failing, must fail the bench"
+	for s in "$@"; do
+		timeout 90 bash "$0" "${args[@]}" --fault "$s" >$t/fault-$s.out 2>&1
+		rc=$?
+		why=$(grep -m1 '^vm-bench: FAIL' $t/fault-$s.out)
+		if [ $rc = 1 ] && [ -n "$why" ] && ! grep -q '^vm-bench: done' $t/fault-$s.out; then
+			echo "  --fault $s: exit 1 ($why)"
+		else
+			fail "--fault $s: exit $rc, not the failure it must be: $(tail -n 5 $t/fault-$s.out)"
+		fi
+	done
+	module_on
+}
+
 info vm_kernel "$(uname -r)"
 info vm_cpus "$(nproc)"
 info vm_mem_mb "$(awk '/^MemTotal:/ { printf "%d", $2 / 1024 }' /proc/meminfo)"
 info vm_cpu "$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1)"
+
+# ---- 5. under a flood (--flood: a boot of its own) ----------------------------
+# The flood client runs in the background between the segments that have
+# it: flood-on.sh starts it on CPU 1, flood-off.sh checks that it is still
+# running (a client that failed fails the bench) and stops it; each client
+# writes one summary line to flood.out when stopped.
+flood_step() {
+	local par=/sys/module/kvm_lstar/parameters max0 get_vm tool=lstar-bench n
+	local cpu1=/sys/devices/system/cpu/cpu1/online
+	[ -e $cpu1 ] || fail "the flood step needs 2 CPUs (tests/vm/run --smp 2 --online 1)"
+	[ "$(cat $cpu1)" = 0 ] || echo 0 >$cpu1 || fail "cannot take CPU 1 offline"
+	module_on
+	[ -f $par/test_fill ] ||
+		fail "kvm_lstar has no test_fill parameter: the flood step needs its test build (KVM_LSTAR_SELFTEST=1)"
+	echo "== 5. under a flood: $FILL records of root's; CPUID exits on CPU 0, an unprivileged"
+	echo "  client's STATUS, GET and dump requests on CPU 1, or not, in turn"
+	kvm-lstar clear >/dev/null || fail "kvm-lstar clear failed"
+	max0=$(cat $par/max_records)
+	echo $((FILL + 64)) >$par/max_records || fail "cannot raise max_records to $((FILL + 64))"
+	echo $FILL >$par/test_fill ||
+		fail "test_fill=$FILL failed: $(dmesg | grep test_fill | tail -n1)"
+	count_records
+	[ "$nrec" = $FILL ] || fail "$nrec records after test_fill=$FILL, expected $FILL"
+	# A VM of root's for the GETs: there, but not the flooding user's.
+	get_vm=$(kvm-lstar list --json | head -n1 | jq -e .vm) || fail "kvm-lstar list --json failed"
+	[ "$fault" = flood ] && tool=false
+	# flood.sh MODE: stop the client running (which must still be: one
+	# that failed fails the bench), then start MODE's: flood (the
+	# requests), null (the same loop, no request) or none.
+	cat >$t/flood.sh <<-EOF
+	if [ -f $t/flood.pid ]; then
+		p=\$(cat $t/flood.pid)
+		rm -f $t/flood.pid
+		if ! kill -0 \$p 2>/dev/null; then
+			echo "the flood client exited early: \$(tail -n 3 $t/flood.out)" >&2
+			exit 1
+		fi
+		kill -TERM \$p
+		i=0
+		while kill -0 \$p 2>/dev/null; do
+			i=\$((i + 1))
+			[ \$i -gt 200 ] && { echo "the flood client does not stop" >&2; exit 1; }
+			sleep 0.05
+		done
+	fi
+	case \$1 in
+	flood) $tool flood --cpu 1 --uid 65534 --get-vm $get_vm >>$t/flood.out 2>&1 & ;;
+	null) lstar-bench flood --null --cpu 1 --uid 65534 >>$t/flood.out 2>&1 & ;;
+	*) exit 0 ;;
+	esac
+	echo \$! >$t/flood.pid
+	EOF
+	: >$t/flood.out
+	# The median chunk, not the fastest decile: a wait that the flood
+	# caused now and then must show.  No settling pause: the switch is a
+	# process start and stop, and a pause (CPU 0 idle) seemed to flip
+	# multi-threaded TCG between a fast and a slow speed (about 24000 and
+	# 15000 exits/s, null and flood segments alike), which more steady
+	# comparisons then outvote.
+	exits exit_ratio_under_flood "sh $t/flood.sh flood" "sh $t/flood.sh null" \
+		--cpu 0 --percentile 50 --settle-ms 0 --steady $FLOOD_STEADY \
+		--setup "echo 1 >$cpu1 && sleep 1" --teardown "sh $t/flood.sh none && echo 0 >$cpu1"
+	n=$(grep -c '^flood uid=65534 requests=[1-9]' $t/flood.out)
+	[ "$n" -ge 1 ] || fail "no flood client ran a whole segment: $(tail -n 3 $t/flood.out)"
+	if grep -Ev '^flood uid=65534 (requests|null loops)=[1-9]' $t/flood.out | grep -q .; then
+		fail "the flood client said: $(grep -v '^flood uid=' $t/flood.out | head -n 3)"
+	fi
+	result flood_requests_per_s "$(awk '{
+			for (i = 1; i <= NF; i++) {
+				if ($i ~ /^requests=/) { sub(/^requests=/, "", $i); n += $i; f = 1 }
+				if (f && $i ~ /^seconds=/) { sub(/^seconds=/, "", $i); s += $i }
+			}
+			f = 0
+		} END { printf "%.0f", n / s }' $t/flood.out)"
+	result flood_records "$FILL"
+	info flood_segments "$n"
+	kvm-lstar clear >/dev/null || fail "kvm-lstar clear failed"
+	echo "$max0" >$par/max_records || fail "cannot set max_records back to $max0"
+	[ $prove = 1 ] && prove_faults flood
+	echo "vm-bench: done"
+	exit 0
+}
+[ $flood = 1 ] && flood_step
 info scale_vms "$VMS"
 info scale_vcpus "$VCPUS"
 module_on
@@ -298,18 +416,5 @@ wait $many || fail "lstar-bench many failed: $(cat $t/many.out)"
 exec 3>&-
 trap 'rm -rf $t' EXIT
 
-if [ $prove = 1 ]; then
-	echo "== each step, with its inner command failing, must fail the bench"
-	for s in exits latency scale dump; do
-		timeout 90 bash "$0" --quick --fault $s >$t/fault-$s.out 2>&1
-		rc=$?
-		why=$(grep -m1 '^vm-bench: FAIL' $t/fault-$s.out)
-		if [ $rc = 1 ] && [ -n "$why" ] && ! grep -q '^vm-bench: done' $t/fault-$s.out; then
-			echo "  --fault $s: exit 1 ($why)"
-		else
-			fail "--fault $s: exit $rc, not the failure it must be: $(tail -n 5 $t/fault-$s.out)"
-		fi
-	done
-	module_on
-fi
+[ $prove = 1 ] && prove_faults exits latency scale dump
 echo "vm-bench: done"
