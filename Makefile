@@ -83,14 +83,15 @@ deps:
 kernels: deps
 	tests/vm/kernels-setup.sh 6.12 7.2 debug
 
--include lib/lib.mk
--include tests/vmm/vmm.mk
--include tests/tools/tools.mk
--include tests/unit/unit.mk
--include tool/tool.mk
--include tests/fuzz/fuzz.mk
--include tests/bench/bench.mk
--include pkg/pkg.mk
+# Each part's rules; every fragment is required (a missing one is an error).
+include lib/lib.mk
+include tests/vmm/vmm.mk
+include tests/tools/tools.mk
+include tests/unit/unit.mk
+include tool/tool.mk
+include tests/fuzz/fuzz.mk
+include tests/bench/bench.mk
+include pkg/pkg.mk
 
 user: $(USER_TARGETS)
 

@@ -35,6 +35,8 @@ pkgs=(
 	# make bench: hyperfine times the symbol lookup against nm and readelf
 	# (binutils)
 	hyperfine binutils
+	# make lint: the shell code
+	shellcheck
 )
 
 missing=()

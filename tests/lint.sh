@@ -4,7 +4,9 @@
 # tests/lint.sh: kernel style for kmod/ and the uapi header, with the
 # checkpatch.pl of Debian's kernel sources (linux-source-6.1), extracted
 # once into the cache.  Any checkpatch ERROR or WARNING fails, and so does
-# a W=1 warning in the module's build for 6.1, 6.12 or 7.2.
+# a W=1 warning in the module's build for 6.1, 6.12 or 7.2, and any warning
+# or error that shellcheck finds in the project's shell code (every tracked
+# file whose first line names sh or bash, sourced files followed).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cache=${KVM_LSTAR_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kvm-lstar}/checkpatch
@@ -55,6 +57,24 @@ for k in 6.1 6.12 7.2 debug; do
 		failed=$((failed + 1))
 		echo "lint: the module does not build warning-free with W=1 for $kv:" >&2
 		grep -B2 -A5 -E 'warning:|error:' <<<"$out" >&2 || echo "$out" >&2
+	fi
+done
+# The shell code: shellcheck at warning level (style notes are not
+# enforced), one check per file.
+mapfile -t shells < <(cd "$top" && git ls-files 2>/dev/null | while read -r f; do
+	[ -f "$f" ] && head -n1 "$f" | grep -Eq '^#!.*\b(ba)?sh\b' && echo "$f"
+done)
+if [ ${#shells[@]} = 0 ]; then
+	failed=$((failed + 1))
+	echo "lint: no shell files found (not a git checkout?)" >&2
+fi
+for f in "${shells[@]}"; do
+	if out=$(cd "$top" && shellcheck -x -S warning -f gcc "$f" 2>&1); then
+		pass=$((pass + 1))
+	else
+		failed=$((failed + 1))
+		echo "lint: shellcheck $f:" >&2
+		echo "$out" >&2
 	fi
 done
 echo "lint: $pass passed, $failed failed"

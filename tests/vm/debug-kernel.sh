@@ -84,6 +84,7 @@ mv "$dir/root.tmp" "$dir/root"
 echo "$key" >"$root$tree/.kvm-lstar-debug"
 # Older debug trees are superseded.
 for t in "$root"/usr/src/linux-headers-*-kvm-lstar-debug; do
-	[ "$t" = "$root$tree" ] || rm -rf "$t" "$(kernel_cache)/${t##*/linux-headers-}"
+	v=${t##*/linux-headers-}
+	[ "$t" = "$root$tree" ] || rm -rf "$t" "$(kernel_cache)/${v:?}"
 done
 say "$kver built in $((SECONDS - start)) s"

@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
 # tests/vm/suites/cli.sh: every online kvm-lstar command against the live
@@ -16,6 +16,7 @@ link=0x$(awk '$3 == "entry_SYSCALL_64" { print $1; exit }' $map)
 t=/tmp/cli
 mkdir -p $t
 chmod 777 $t
+# shellcheck source=tests/vm/lib.sh
 . /bench/lib.sh
 
 v0=$(printf '0x%x' $((link + 0x2000000)))	# offset 0x2000000

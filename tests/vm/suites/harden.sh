@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
 # tests/vm/suites/harden.sh: kvm_lstar.ko under abuse, inside the VM bench.
@@ -35,6 +35,7 @@ set -u
 t=/tmp/harden
 mkdir -p $t
 chmod 777 $t
+# shellcheck source=tests/vm/lib.sh
 . /bench/lib.sh
 
 fuzz_seconds=${KVM_LSTAR_FUZZ_SECONDS:-20}

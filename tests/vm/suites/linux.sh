@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
 # tests/vm/suites/linux.sh: the end-to-end proof.  A real QEMU boots a real
@@ -11,6 +11,7 @@
 set -u
 t=/tmp/linux
 mkdir -p $t
+# shellcheck source=tests/vm/lib.sh
 . /bench/lib.sh
 map=/usr/share/kvm-lstar/guest.map
 link=0x$(awk '$3 == "entry_SYSCALL_64" { print $1 }' $map)

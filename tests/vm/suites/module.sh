@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
 # tests/vm/suites/module.sh: kvm_lstar.ko's capture, records, netlink and
@@ -11,6 +11,7 @@ set -u
 t=/tmp/module
 mkdir -p $t
 chmod 777 $t
+# shellcheck source=tests/vm/lib.sh
 . /bench/lib.sh
 
 # guest NAME ARGS...: start lstar-guest in the background, wait for READY;

@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
 # tests/vm/suites/ynl.sh: doc/kvm_lstar.yaml drives the live module through
@@ -10,6 +10,7 @@
 set -u
 t=/tmp/ynl
 mkdir -p $t
+# shellcheck source=tests/vm/lib.sh
 . /bench/lib.sh
 ynl() {
 	python3 /usr/share/kvm-lstar/ynl/cli.py --spec /usr/share/kvm-lstar/kvm_lstar.yaml \
