@@ -117,9 +117,8 @@ spec-check:
 
 # A real QEMU boots a real Debian guest with KASLR inside the bench; the
 # tool derives its offset from the host side and the guest confirms.
-demo: deps
-	$(MAKE) all
-	tests/vm/run --timeout 300 tests/vm/demo.sh
+demo:
+	O=$(O) tests/vm/make-demo.sh
 
 vm-test: all
 	tests/vm/suites.sh
