@@ -238,12 +238,13 @@ static int kl_fill_vm(struct pid *init, unsigned int n)
 
 	spin_lock(&kl_lock);
 	o = kl_owner_get(GLOBAL_ROOT_UID, &spare_o);
+	i = 0;		/* from here: the records the table took */
 	if (kl_nr_records + n > READ_ONCE(kl_max_records) ||
 	    (quota && o->nr_records + n > quota)) {
 		err = -ENOSPC;
 	} else if (!kl_vm_add(vm, kvm, pid_nr(init), init, o)) {
 		/* A failed add unlinks a VM left empty: it is the table's now. */
-		for (i = 0; i < n; i++)
+		for (; i < n; i++)
 			if (kl_record_add(r[i], vm))
 				break;
 		vm = NULL;
