@@ -436,6 +436,23 @@ static int kl_record_add(struct kl_vcpu *r, struct kl_vm *vm)
 	return 0;
 }
 
+/* A record of no table yet, for vCPU @vcpu_id at keys @vcpu and @kvm. */
+static struct kl_vcpu *kl_record_alloc(const void *vcpu, const void *kvm,
+				       u32 vcpu_id, gfp_t gfp)
+{
+	struct kl_vcpu *r = kzalloc(sizeof(*r), gfp);
+
+	if (!r)
+		return NULL;
+	spin_lock_init(&r->lock);
+	INIT_LIST_HEAD(&r->held_node);
+	r->vcpu = vcpu;
+	r->kvm = kvm;
+	r->vcpu_id = vcpu_id;
+	r->ev_window = jiffies;
+	return r;
+}
+
 /* Note one more refused vCPU, once per vCPU (kl_lock held). */
 static void kl_refuse(struct kl_refusal *slot, struct kvm_vcpu *vcpu)
 {
@@ -461,18 +478,12 @@ static struct kl_vcpu *kl_record_create(struct kvm_vcpu *vcpu, unsigned long *ge
 
 	if (READ_ONCE(slot->gen) == *gen && kl_refusal_of(slot, vcpu))
 		return ERR_PTR(-ENOSPC);
-	r = kzalloc(sizeof(*r), GFP_ATOMIC | __GFP_NOWARN);
+	r = kl_record_alloc(vcpu, vcpu->kvm, vcpu->vcpu_id, GFP_ATOMIC | __GFP_NOWARN);
 	spare_vm = kzalloc(sizeof(*spare_vm), GFP_ATOMIC | __GFP_NOWARN);
 	spare_o = kzalloc(sizeof(*spare_o), GFP_ATOMIC | __GFP_NOWARN);
 	if (!r || !spare_vm || !spare_o)
 		goto fail;
-	spin_lock_init(&r->lock);
-	INIT_LIST_HEAD(&r->held_node);
-	r->vcpu = vcpu;
-	r->kvm = vcpu->kvm;
-	r->vcpu_id = vcpu->vcpu_id;
 	r->last_exits = vcpu->stat.exits;
-	r->ev_window = jiffies;
 
 	spin_lock(&kl_lock);
 	vm = kl_vm_live(vcpu);
@@ -482,10 +493,10 @@ static struct kl_vcpu *kl_record_create(struct kvm_vcpu *vcpu, unsigned long *ge
 		goto unlock;
 	}
 	if (!vm) {
-		/* After the evictions, which may have freed this uid's owner. */
 		/*
-		 * Owned by the process whose thread runs its vCPU: the
-		 * thread that created the VM may be another, already
+		 * After the evictions, which may have freed this uid's
+		 * owner.  Owned by the process whose thread runs its vCPU:
+		 * the thread that created the VM may be another, already
 		 * exited, thread of it.
 		 */
 		o = kl_owner_get(uid, &spare_o);

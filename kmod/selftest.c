@@ -193,16 +193,10 @@ static const void *kl_fill_key(void)
 
 static struct kl_vcpu *kl_fill_record(const void *kvm, u32 vcpu_id)
 {
-	struct kl_vcpu *r = kzalloc(sizeof(*r), GFP_KERNEL);
+	struct kl_vcpu *r = kl_record_alloc(kl_fill_key(), kvm, vcpu_id, GFP_KERNEL);
 
 	if (!r)
 		return NULL;
-	spin_lock_init(&r->lock);
-	INIT_LIST_HEAD(&r->held_node);
-	r->vcpu = kl_fill_key();
-	r->kvm = kvm;
-	r->vcpu_id = vcpu_id;
-	r->ev_window = jiffies;
 	r->first = 0xffffffff81000000UL + ((kl_fill_keys & 0xff) << 21);
 	r->current_val = r->first;
 	r->captured_ns = ktime_get_boottime_ns();
