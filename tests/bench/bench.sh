@@ -89,17 +89,20 @@ if [ $report_only = 0 ]; then
 fi
 
 # ---- the results --------------------------------------------------------
-declare -A R I
-while IFS='=' read -r k v; do
-	R[$k]=$v
-done < <(cat "$res/symbol.out" "$res/vm.out" "$res/flood.out" | tr -d '\r' | sed -n 's/^RESULT //p')
-while IFS='=' read -r k v; do
-	I[$k]=$v
-done < <(tr -d '\r' <"$res/vm.out" | sed -n 's/^INFO //p')
-declare -A F	# the flood boot's INFO lines (its vm_cpus differs)
-while IFS='=' read -r k v; do
-	F[$k]=$v
-done < <(tr -d '\r' <"$res/flood.out" | sed -n 's/^INFO //p')
+# load ARRAY KIND FILE...: ARRAY[NAME]=VALUE for each "KIND NAME=VALUE" line.
+load() {
+	local -n arr=$1
+	local kind=$2 k v
+	shift 2
+	while IFS='=' read -r k v; do
+		# shellcheck disable=SC2034 # arr is a nameref to the caller's array
+		arr[$k]=$v
+	done < <(cat "$@" | tr -d '\r' | sed -n "s/^$kind //p")
+}
+declare -A R I F	# F: the flood boot's INFO lines (its vm_cpus differs)
+load R RESULT "$res/symbol.out" "$res/vm.out" "$res/flood.out"
+load I INFO "$res/vm.out"
+load F INFO "$res/flood.out"
 
 required=(exit_ratio event_latency_p50_us event_latency_p99_us poll100ms_latency_p50_us
 	dump4096_ms record_bytes exit_ratio_4096 exit_ratio_under_flood symbol_speedup_nm)

@@ -15,6 +15,13 @@ log=$out/demo.log
 : >"$log"
 export O
 
+# failed WHAT: say that WHAT failed, with the log's last lines, and exit.
+failed() {
+	echo "demo: $1 failed; its last lines ($log has them all):" >&2
+	tail -n 20 "$log" | sed 's/^/  | /' >&2
+	exit 1
+}
+
 # step TEXT CMD...: one progress line, CMD's output to the log.
 step() {
 	local what=$1 t0=$SECONDS
@@ -26,9 +33,7 @@ step() {
 		return
 	fi
 	echo "FAILED"
-	echo "demo: '$what' failed; its last lines ($log has them all):" >&2
-	tail -n 20 "$log" | sed 's/^/  | /' >&2
-	exit 1
+	failed "'$what'"
 }
 
 step "installing the packages it needs (apt; a new machine only)" make -C "$top" deps
@@ -41,7 +46,5 @@ echo
 echo "==== the demo: tests/vm/run --timeout 300 tests/vm/demo.sh" >>"$log"
 if ! "$top/tests/vm/run" --timeout 300 "$top/tests/vm/demo.sh" 2>>"$log"; then
 	echo
-	echo "demo: the VM part failed; the log's last lines ($log has them all):" >&2
-	tail -n 20 "$log" | sed 's/^/  | /' >&2
-	exit 1
+	failed "the VM part"
 fi
