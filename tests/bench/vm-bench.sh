@@ -175,7 +175,9 @@ prove_faults() {
 }
 
 info vm_kernel "$(uname -r)"
-info vm_cpus "$(nproc)"
+# All its CPUs, online or not (the flood boot starts with CPU 1 offline).
+cpus=(/sys/devices/system/cpu/cpu[0-9]*)
+info vm_cpus "${#cpus[@]}"
 info vm_mem_mb "$(awk '/^MemTotal:/ { printf "%d", $2 / 1024 }' /proc/meminfo)"
 info vm_cpu "$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1)"
 
