@@ -49,7 +49,7 @@ module:
 	@cp -p kmod/Kbuild kmod/*.c kmod/*.h $(MOD_OUT)/kmod/
 	@cp -p include/uapi/linux/kvm_lstar.h $(MOD_OUT)/include/uapi/linux/
 ifeq ($(patsubst $(SIDROOT)/%,,$(KDIR)),)
-	tests/vm/chroot-kbuild.sh $(SIDROOT) $(KDIR:$(SIDROOT)%=%) $(MOD_OUT) $(MOD_FLAGS) modules
+	scripts/chroot-kbuild.sh $(SIDROOT) $(KDIR:$(SIDROOT)%=%) $(MOD_OUT) $(MOD_FLAGS) modules
 else
 	$(MAKE) -C $(KDIR) M=$(MOD_OUT) O= $(MOD_FLAGS) modules
 endif
@@ -76,16 +76,15 @@ dkms-check:
 	tests/dkms-check.sh
 
 deps:
-	tests/deps.sh
+	scripts/deps.sh
 
 # The 6.12 (bookworm-backports) and 7.2 (sid chroot) kernels the bench also
 # builds for and boots, and the debug kernel built from 7.2's source.
 kernels: deps
-	tests/vm/kernels-setup.sh 6.12 7.2 debug
+	scripts/kernels-setup.sh 6.12 7.2 debug
 
 # Each part's rules; every fragment is required (a missing one is an error).
 include lib/lib.mk
-include tests/vmm/vmm.mk
 include tests/tools/tools.mk
 include tests/unit/unit.mk
 include tool/tool.mk

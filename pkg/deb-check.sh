@@ -32,8 +32,8 @@
 set -u
 
 top=$(cd "$(dirname "$0")/.." && pwd)
-# shellcheck source=tests/vm/kernels.sh
-. "$top/tests/vm/kernels.sh" # kernel_resolve, kernel_cache
+# shellcheck source=scripts/kernels.sh
+. "$top/scripts/kernels.sh" # kernel_resolve, kernel_cache
 
 start=$SECONDS
 O=${O:-build}

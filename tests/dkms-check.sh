@@ -25,7 +25,7 @@
 set -u
 
 top=$(cd "$(dirname "$0")/.." && pwd)
-. "$top/tests/vm/kernels.sh"
+. "$top/scripts/kernels.sh"
 
 command -v dkms >/dev/null || { echo "dkms-check: no dkms: run 'make deps'" >&2; exit 1; }
 command -v modinfo >/dev/null || { echo "dkms-check: no modinfo: run 'make deps'" >&2; exit 1; }

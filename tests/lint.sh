@@ -38,8 +38,8 @@ for f in "$top"/kmod/*.c "$top"/kmod/*.h "$top"/include/uapi/linux/kvm_lstar.h; 
 done
 # No warnings under W=1 (the Makefile's default for the module), for every
 # kernel the project supports; a kernel whose headers are missing fails.
-# shellcheck source=tests/vm/kernels.sh
-. "$top/tests/vm/kernels.sh"
+# shellcheck source=scripts/kernels.sh
+. "$top/scripts/kernels.sh"
 # The debug kernel's build carries the self-tests (KVM_LSTAR_SELFTEST=1).
 for k in 6.1 6.12 7.2 debug; do
 	if ! kv=$(kernel_resolve "$k" 2>&1 && echo "$kver"); then

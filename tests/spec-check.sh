@@ -9,8 +9,8 @@
 # with a misnamed attribute must both be refused.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
-# shellcheck source=tests/vm/kernels.sh
-. "$top/tests/vm/kernels.sh"
+# shellcheck source=scripts/kernels.sh
+. "$top/scripts/kernels.sh"
 ynl=$(ynl_tree)
 py=/usr/bin/python3
 schema=$ynl/Documentation/netlink/genetlink.yaml

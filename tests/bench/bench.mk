@@ -9,27 +9,10 @@
 #                     checks the BENCH lines and that a failing inner step
 #                     fails the bench
 #
-# lstar-bench runs inside the VM (static: the bench has no libc; tests/vm/run
-# copies $(O)/tests/bin/*); mkelf writes the synthetic vmlinux on the host.
+# Its programs, lstar-bench (inside the VM) and mkelf (the synthetic vmlinux,
+# on the host), are built by tests/tools/tools.mk.
 
 .PHONY: bench-check bench-tools
-
-USER_TARGETS += $(O)/tests/bin/lstar-bench
-
-# Static, libkvmlstar and libnl included: its dump mode times the library.
-# -Wl,--no-warnings: libnl's address helpers bring glibc's "getaddrinfo in
-# a static binary" link warnings; nothing here resolves host names.
-# The long-mode guest set-up is tests/vmm/longmode.c, shared with lstar-guest
-# (LONGMODE_SRC and LONGMODE_DEPS come from tests/vmm/vmm.mk).
-$(O)/tests/bin/lstar-bench: tests/bench/lstar-bench.c $(LONGMODE_DEPS) $(LIB_A)
-	@mkdir -p $(dir $@)
-	$(CC) $(USER_CFLAGS) -Itests/vmm -static -pthread -Wl,--no-warnings -o $@ $< \
-		$(LONGMODE_SRC) $(LIB_A) \
-		$(shell pkg-config --static --libs libnl-genl-3.0 2>/dev/null)
-
-$(O)/bench/mkelf: tests/bench/mkelf.c
-	@mkdir -p $(dir $@)
-	$(CC) $(USER_CFLAGS) -o $@ $<
 
 bench-tools: $(O)/tests/bin/lstar-bench $(O)/bench/mkelf $(TOOL_BIN)
 

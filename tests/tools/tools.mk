@@ -1,3 +1,9 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# tests/tools: every program the tests run, built into $(O)/tests/bin/
+# (tests/vm/run copies them into the VM), except mkelf, which runs on the
+# host for the benchmarks.
+
 # Test tools that run inside the VM bench (static: the bench has no libc).
 USER_TARGETS += $(O)/tests/bin/nlraw
 
@@ -50,3 +56,35 @@ $(O)/tests/bin/waitstop-noresync: tests/tools/waitstop.c $(HARDEN_NL_NORESYNC) $
 $(O)/tests/bin/kvm-lstar-noresync: $(HARDEN_TOOL_OBJS) $(HARDEN_NL_NORESYNC) $(HARDEN_LIB_OBJS)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ -lelf $(NL_LIBS)
+
+# lstar-guest, the test VMM whose vCPUs write MSR_LSTAR.
+# Static, because it runs in a busybox initramfs that has no libc.
+#
+# longmode.c (64-bit guest set-up on /dev/kvm) is compiled into every test
+# VMM that needs it: lstar-guest here, lstar-bench in tests/bench/bench.mk.
+
+LONGMODE_SRC := tests/tools/longmode.c
+LONGMODE_DEPS := $(LONGMODE_SRC) tests/tools/longmode.h
+
+USER_TARGETS += $(O)/tests/bin/lstar-guest
+
+$(O)/tests/bin/lstar-guest: tests/tools/lstar-guest.c $(LONGMODE_DEPS)
+	@mkdir -p $(dir $@)
+	$(CC) $(USER_CFLAGS) -static -pthread -o $@ $< $(LONGMODE_SRC) $(LDFLAGS)
+
+# lstar-bench: the benchmarks' VMM and netlink client (tests/bench).
+USER_TARGETS += $(O)/tests/bin/lstar-bench
+
+# Static, libkvmlstar and libnl included: its dump mode times the library.
+# -Wl,--no-warnings: libnl's address helpers bring glibc's "getaddrinfo in
+# a static binary" link warnings; nothing here resolves host names.
+# The long-mode guest set-up is longmode.c, shared with lstar-guest.
+$(O)/tests/bin/lstar-bench: tests/tools/lstar-bench.c $(LONGMODE_DEPS) $(LIB_A)
+	@mkdir -p $(dir $@)
+	$(CC) $(USER_CFLAGS) -Itests/tools -static -pthread -Wl,--no-warnings -o $@ $< \
+		$(LONGMODE_SRC) $(LIB_A) \
+		$(shell pkg-config --static --libs libnl-genl-3.0 2>/dev/null)
+
+$(O)/bench/mkelf: tests/tools/mkelf.c
+	@mkdir -p $(dir $@)
+	$(CC) $(USER_CFLAGS) -o $@ $<

@@ -10,7 +10,7 @@
 #   DIR/System.map  the package's /boot/System.map-<kver> (a placeholder)
 #   DIR/kver        <kver>
 #
-# The package is the VM bench's (tests/vm/kernels.sh: the newest 6.1
+# The package is the VM bench's (scripts/kernels.sh: the newest 6.1
 # headers installed name it; kernel_fetch_image unpacks it into the bench's
 # cache, downloading it when it is not there yet).  scripts/extract-vmlinux
 # comes from the kernel headers when they have it, else from Debian's
@@ -27,8 +27,8 @@ warn() {
 	exit 0
 }
 
-# shellcheck source=tests/vm/kernels.sh
-. "$top/tests/vm/kernels.sh"
+# shellcheck source=scripts/kernels.sh
+. "$top/scripts/kernels.sh"
 cache=$(kernel_cache)
 # Both helpers exit on failure: run them in subshells.
 kver=$( (kernel_resolve 6.1 && echo "$kver") 2>/dev/null) || warn "no Debian 6.1 kernel headers installed ('make deps')"

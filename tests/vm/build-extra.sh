@@ -14,8 +14,8 @@
 # build-extra.sh --inputs NAME prints the files whose change rebuilds it.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
-# shellcheck source=tests/vm/kernels.sh
-. "$top/tests/vm/kernels.sh"
+# shellcheck source=scripts/kernels.sh
+. "$top/scripts/kernels.sh"
 
 if [ "$1" = --inputs ]; then
 	case $2 in

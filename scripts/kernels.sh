@@ -6,7 +6,7 @@
 #   6.12  bookworm-backports, headers installed natively (`make kernels`)
 #   7.2   sid, headers inside a sid chroot in the cache (`make kernels`)
 #   debug 7.2 built from linux-source-7.2 with KASAN, KFENCE, lockdep and
-#         PROVE_RCU (tests/vm/debug-kernel.sh, `make kernels`), its tree in
+#         PROVE_RCU (scripts/debug-kernel.sh, `make kernels`), its tree in
 #         the sid chroot where 7.2's headers are
 
 kernel_cache() {

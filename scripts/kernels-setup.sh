@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# tests/vm/kernels-setup.sh [6.12] [7.2] [debug]: make the kernels beyond
+# scripts/kernels-setup.sh [6.12] [7.2] [debug]: make the kernels beyond
 # Debian 12's own 6.1 buildable and bootable here, once (`make kernels`).
 #
 #   6.12  bookworm-backports' headers, installed natively: they are built for
@@ -13,14 +13,14 @@
 #         kernel image downloaded beside them.  `make module` builds inside
 #         that chroot for a 7.2 KVER.
 #   debug 7.2 with the memory and lock detectors, built from source in that
-#         chroot (tests/vm/debug-kernel.sh: minutes on 2 cores, once).
+#         chroot (scripts/debug-kernel.sh: minutes on 2 cores, once).
 #
 # A kernel that cannot be had today fails with the reason; nothing is
 # skipped quietly.
 set -euo pipefail
-top=$(cd "$(dirname "$0")/../.." && pwd)
-# shellcheck source=tests/vm/kernels.sh
-. "$top/tests/vm/kernels.sh"
+top=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=scripts/kernels.sh
+. "$top/scripts/kernels.sh"
 
 say() { echo "kernels: $*" >&2; }
 die() { say "$*"; exit 1; }
@@ -36,7 +36,7 @@ setup_612() {
 		uri=$(debian_archive_uri) || die "cannot find Debian's archive in this machine's apt sources"
 		say "adding bookworm-backports to apt ($list)"
 		cat >"$list" <<-EOF
-		# Added by kvm-lstar's tests/vm/kernels-setup.sh for the 6.12 kernel.
+		# Added by kvm-lstar's scripts/kernels-setup.sh for the 6.12 kernel.
 		Types: deb
 		URIs: $uri
 		Suites: bookworm-backports
@@ -132,7 +132,7 @@ for k in "${want[@]}"; do
 	6.1) ;;
 	6.12) setup_612 ;;
 	7.2) setup_72 ;;
-	debug) setup_72 && bash "$top/tests/vm/debug-kernel.sh" ;;
+	debug) setup_72 && bash "$top/scripts/debug-kernel.sh" ;;
 	*) die "unknown kernel '$k' (known: 6.1, 6.12, 7.2, debug)" ;;
 	esac
 done

@@ -20,7 +20,7 @@ pkgs=(
 	clang libclang-rt-14-dev
 	# the VM bench: QEMU, the initramfs pieces, the kernel image
 	qemu-system-x86 busybox-static kmod cpio jq
-	# the 7.2 kernel's sid chroot (tests/vm/kernels-setup.sh); the hang reporter
+	# the 7.2 kernel's sid chroot (scripts/kernels-setup.sh); the hang reporter
 	debootstrap python3
 	# the end-to-end suite runs bpftrace on kvm:kvm_msr beside the module
 	bpftrace

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * longmode: a KVM test guest that starts directly in 64-bit long mode,
- * for the test VMMs that drive /dev/kvm themselves (tests/vmm/lstar-guest,
- * tests/bench/lstar-bench).  The idea is the one of the kernel's KVM
+ * for the test VMMs that drive /dev/kvm themselves (tests/tools/lstar-guest,
+ * tests/tools/lstar-bench).  The idea is the one of the kernel's KVM
  * selftests (identity-mapped page tables, a flat GDT, the vCPU's special
  * registers set for long mode before its first KVM_RUN); the code is ours.
  *

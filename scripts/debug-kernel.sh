@@ -1,27 +1,28 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# tests/vm/debug-kernel.sh: build the bench's debug kernel once (`make
-# kernels`): Debian's linux-source-7.2 with tests/vm/debug.config on top of
+# scripts/debug-kernel.sh: build the bench's debug kernel once (`make
+# kernels`): Debian's linux-source-7.2 with scripts/debug.config on top of
 # allnoconfig (KASAN, KFENCE, lockdep, PROVE_RCU, full preemption), in the
 # sid chroot, whose gcc is the one 7.2 is built with.
 #
 # The built tree stays in the chroot as /usr/src/linux-headers-KVER, so that
 # `make module KVER=KVER` builds kvm_lstar against it like against sid's
 # headers; the image and modules go to the cache as for the other kernels.
-# It is rebuilt when debug.config or this script changes.
+# It is rebuilt when debug.config or this script changes (not their comments).
 set -euo pipefail
-top=$(cd "$(dirname "$0")/../.." && pwd)
-# shellcheck source=tests/vm/kernels.sh
-. "$top/tests/vm/kernels.sh"
+top=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=scripts/kernels.sh
+. "$top/scripts/kernels.sh"
 
 say() { echo "debug-kernel: $*" >&2; }
 die() { say "$*"; exit 1; }
 
-cfg=$top/tests/vm/debug.config
+cfg=$top/scripts/debug.config
 root=$(sid_root)
 [ -d "$root/usr/src" ] || die "no sid chroot at $root: run 'make kernels' (it sets up 7.2 first)"
-key=$(cat "$cfg" "$0" | sha256sum | cut -c1-16)
+# Comments do not count: moving or rewording them rebuilds nothing.
+key=$(grep -hv '^[[:space:]]*#' "$cfg" "$0" | sha256sum | cut -c1-16)
 old=$(debug_tree || true)
 if [ -n "$old" ] && [ "$(cat "$old/.kvm-lstar-debug" 2>/dev/null)" = "$key" ] &&
    [ -f "$(kernel_cache)/${old##*/linux-headers-}/root/boot/vmlinuz-${old##*/linux-headers-}" ]; then
