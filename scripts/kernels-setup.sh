@@ -87,7 +87,7 @@ setup_72() {
 		sid_chroot apt-get update -q >/dev/null || die "apt-get update in the sid chroot failed"
 		kpkg=$(sid_chroot apt-cache show linux-headers-amd64 2>/dev/null |
 			sed -n 's/^Depends: .*\(linux-headers-7\.2[^ ,]*-amd64\).*/\1/p' | head -n1)
-		[ -n "$kpkg" ] || die "sid offers no linux-headers-7.2*-amd64 today (it has moved on: see the README)"
+		[ -n "$kpkg" ] || die "sid offers no linux-headers-7.2*-amd64 today (it has moved on: the supported 7.2 must move with it; see HACKING.md, make kernels)"
 		kver=${kpkg#linux-headers-}
 		say "installing $kpkg (and gcc-16) in the sid chroot"
 		sid_chroot apt-get install -y -q --no-install-recommends make "$kpkg" >/dev/null ||

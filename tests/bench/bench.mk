@@ -5,6 +5,7 @@
 #   make bench        the full benchmark: the symbol lookup on the host, the
 #                     rest in one VM bench boot; prints the table and the
 #                     BENCH lines, and writes them to $(O)/bench/results.txt
+#                     and doc/benchmarks.md
 #   make bench-check  the same code paths at tiny sizes (under 2 minutes),
 #                     checks the BENCH lines and that a failing inner step
 #                     fails the bench

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # tests/bench/bench.sh [--quick] [--prove-faults] [--fault STEP] [--report-only]
-#                      [--out DIR]: `make bench`.
+#                      [--out DIR] [--doc FILE]: `make bench`.
 #
 # Runs the symbol lookup on the host (symbol-bench.sh), steps 1-3 in one VM
 # bench boot (vm-bench.sh) and step 5, the flood, in another with 2 vCPUs
@@ -21,6 +21,8 @@
 #   --report-only   measure nothing: make the table again from the raw
 #                   output the last run left in DIR
 #   --out DIR       where the results go (make bench-check keeps its own)
+#   --doc FILE      also write FILE from tests/bench/benchmarks.md.in and the
+#                   results (default: doc/benchmarks.md, none with --quick)
 set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 O=${O:-build}
@@ -28,7 +30,7 @@ case $O in /*) out=$O ;; *) out=$top/$O ;; esac
 res=$out/bench
 export O
 
-quick=0 fault='' prove=0 report_only=0
+quick=0 fault='' prove=0 report_only=0 doc=''
 while [ $# -gt 0 ]; do
 	case $1 in
 	--quick) quick=1; shift ;;
@@ -36,6 +38,7 @@ while [ $# -gt 0 ]; do
 	--prove-faults) prove=1; shift ;;
 	--fault) fault=${2:?--fault needs a step}; shift 2 ;;
 	--out) res=${2:?--out needs a directory}; shift 2 ;;
+	--doc) doc=${2:?--doc needs a file}; shift 2 ;;
 	*) echo "bench: unknown argument '$1'" >&2; exit 2 ;;
 	esac
 done
@@ -44,6 +47,8 @@ fail() {
 	echo "bench: FAIL: $*" >&2
 	exit 1
 }
+
+[ -n "$doc" ] || [ $quick = 1 ] || doc=$top/doc/benchmarks.md
 
 sym_args=(--work "$res/work") vm_args=() flood_args=(--flood)
 [ $quick = 1 ] && sym_args+=(--quick) vm_args+=(--quick) flood_args+=(--quick)
@@ -233,5 +238,10 @@ for k in "${required[@]}" "${extra[@]}"; do
 done
 } >"$res/results.txt"
 
+# The document first: the output's last line stays a BENCH line.
+if [ -n "$doc" ]; then
+	"$top/tests/bench/bench-doc.sh" "$res/results.txt" "$doc" || fail "cannot write $doc"
+	echo "bench: wrote $doc"
+fi
 echo
 cat "$res/results.txt"

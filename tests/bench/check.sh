@@ -20,7 +20,10 @@ export O
 tmp=$out/bench/check
 rm -rf "$tmp"
 mkdir -p "$tmp"
-bench() { "$top/tests/bench/bench.sh" --out "$tmp/run" "$@"; }
+bench() {
+	rm -f "$tmp/run/benchmarks.md"
+	"$top/tests/bench/bench.sh" --out "$tmp/run" --doc "$tmp/run/benchmarks.md" "$@"
+}
 pass=0 failed=0 started=$(date +%s)
 
 ok() { pass=$((pass + 1)); }
@@ -67,6 +70,12 @@ if [ -f "$tmp/run/results.txt" ] &&
    [ "$(grep '^BENCH ' "$tmp/run/results.txt")" = "$bench_lines" ]; then ok; else
 	bad "$tmp/run/results.txt is missing or its BENCH lines differ from the output's"
 fi
+# The document make bench writes: the template with this run's results.
+if [ -f "$tmp/run/benchmarks.md" ] && ! grep -q '@RESULTS@' "$tmp/run/benchmarks.md" &&
+   [ "$(grep '^BENCH ' "$tmp/run/benchmarks.md")" = "$bench_lines" ] &&
+   grep -q '^## How to read it' "$tmp/run/benchmarks.md"; then ok; else
+	bad "$tmp/run/benchmarks.md is missing, or lacks this run's BENCH lines or the template"
+fi
 for s in exits latency scale dump flood; do
 	if grep -q "^  --fault $s: exit 1 (vm-bench: FAIL: " "$tmp/ok.out"; then ok; else
 		bad "no proof in the VM that a failing $s step fails the bench"
@@ -81,8 +90,9 @@ fails() {
 	rc=$?
 	expect_rc "bench.sh --quick --fault $step" 1 $rc "$tmp/$step.out"
 	keep_console "$step"
-	if grep -q '^BENCH ' "$tmp/$step.out" || [ -f "$tmp/run/results.txt" ]; then
-		bad "--fault $step: BENCH lines or results.txt despite the failure"
+	if grep -q '^BENCH ' "$tmp/$step.out" || [ -f "$tmp/run/results.txt" ] ||
+	   [ -f "$tmp/run/benchmarks.md" ]; then
+		bad "--fault $step: BENCH lines, results.txt or benchmarks.md despite the failure"
 	else
 		ok
 	fi
