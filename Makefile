@@ -78,7 +78,7 @@ dkms-check:
 deps:
 	scripts/deps.sh
 
-# The 6.12 (bookworm-backports) and 7.2 (sid chroot) kernels the bench also
+# The 6.12 (bookworm-backports) and 7.2 (sid chroot) kernels the VM harness also
 # builds for and boots, and the debug kernel built from 7.2's source.
 kernels: deps
 	scripts/kernels-setup.sh 6.12 7.2 debug
@@ -114,7 +114,7 @@ lint:
 spec-check:
 	tests/spec-check.sh
 
-# A real QEMU boots a real Debian guest with KASLR inside the bench; the
+# A real QEMU boots a real Debian guest with KASLR inside the VM harness; the
 # tool derives its offset from the host side and the guest confirms.
 demo:
 	O=$(O) tests/vm/make-demo.sh
@@ -122,17 +122,14 @@ demo:
 vm-test: all
 	tests/vm/suites.sh
 
-# The VM bench's netlink fuzzer (tests/vm/suites/harden.sh, fuzz part) for
+# The VM harness's netlink fuzzer (tests/vm/suites/harden.sh, fuzz part) for
 # KVM_LSTAR_FUZZ_SECONDS on each kernel; part of `make fuzz`.  A failure
 # prints the seed; replay with harden.sh --fuzz-seed.
 KVM_LSTAR_FUZZ_SECONDS ?= 600
 .PHONY: fuzz-netlink
 fuzz: fuzz-netlink
 fuzz-netlink: user
-	for k in $(or $(KVM_LSTAR_KERNELS),6.1 6.12 7.2); do \
-	  O=$(O) tests/vm/run --kernel $$k --timeout $$(( $(KVM_LSTAR_FUZZ_SECONDS) + 300 )) \
-	    tests/vm/suites/harden.sh --only fuzz --fuzz-seconds $(KVM_LSTAR_FUZZ_SECONDS) || exit 1; \
-	done
+	O=$(O) tests/vm/fuzz-netlink.sh $(KVM_LSTAR_FUZZ_SECONDS) $(KVM_LSTAR_KERNELS)
 
 clean:
 	rm -rf $(O)

@@ -42,12 +42,8 @@ version=$(sed -n 's/^VERSION[[:space:]]*:=[[:space:]]*//p' "$top/Makefile")
 cache=$(kernel_cache)/deb-chroot
 pkgs=(kvm-lstar-dkms libkvmlstar1 libkvmlstar-dev kvm-lstar)
 
-pass=0 failed=0
-ok() { pass=$((pass + 1)); }
-bad() { failed=$((failed + 1)); echo "FAIL: $*"; }
-same() {
-	if [ "$2" = "$3" ]; then ok; else bad "$1"; echo "  expected: $2"; echo "  actual:   $3"; fi
-}
+# shellcheck source=tests/checks.sh
+. "$top/tests/checks.sh"
 say() { echo "deb-check: $*"; }
 finish() {
 	say "$((SECONDS - start)) s"

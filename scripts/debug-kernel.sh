@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# scripts/debug-kernel.sh: build the bench's debug kernel once (`make
+# scripts/debug-kernel.sh: build the VM harness's debug kernel once (`make
 # kernels`): Debian's linux-source-7.2 with scripts/debug.config on top of
 # allnoconfig (KASAN, KFENCE, lockdep, PROVE_RCU, full preemption), in the
 # sid chroot, whose gcc is the one 7.2 is built with.

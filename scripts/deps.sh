@@ -18,14 +18,14 @@ pkgs=(
 	# fuzzing (make fuzz, make fuzz-check): clang, and the libFuzzer runtime
 	# (libclang_rt.fuzzer), which clang-14 only recommends
 	clang libclang-rt-14-dev
-	# the VM bench: QEMU, the initramfs pieces, the kernel image
+	# the VM harness: QEMU, the initramfs pieces, the kernel image
 	qemu-system-x86 busybox-static kmod cpio jq
 	# the 7.2 kernel's sid chroot (scripts/kernels-setup.sh); the hang reporter
 	debootstrap python3
 	# the end-to-end suite runs bpftrace on kvm:kvm_msr beside the module
 	bpftrace
 	# make spec-check: the YNL spec against the kernel's genetlink schema;
-	# the ynl suite also runs libnl's genl-ctrl-list in the bench
+	# the ynl suite also runs libnl's genl-ctrl-list in the VM harness
 	python3-jsonschema python3-yaml libnl-utils
 	# Debian packages (make deb, make deb-check): debhelper and dh-dkms build
 	# them, lintian checks them, debootstrap makes the clean bookworm chroot

@@ -51,7 +51,7 @@ setup_612() {
 		sed -n 's/^Depends: .*\(linux-headers-6\.12[^ ,]*-amd64\).*/\1/p' | head -n1)
 	[ -n "$pkg" ] || die "bookworm-backports offers no linux-headers-6.12*-amd64 today"
 	# linux-source-6.12 too: the YNL schema and tools (make spec-check, and
-	# ynl in the bench) first ship in 6.12's sources.
+	# ynl in the VM harness) first ship in 6.12's sources.
 	if dpkg-query -W -f='${Status}' "$pkg" linux-source-6.12 2>/dev/null |
 		grep -c 'ok installed' | grep -qx 2; then
 		return 0
@@ -113,7 +113,7 @@ fetch_sid_image() {
 	for p in "$root"/tmp/img/*.deb; do
 		dpkg-deb -x "$p" "$dir/root.tmp"
 	done
-	# Merged /usr: the bench looks for boot/ and lib/modules/ at the top.
+	# Merged /usr: the VM harness looks for boot/ and lib/modules/ at the top.
 	[ -e "$dir/root.tmp/lib" ] || ln -s usr/lib "$dir/root.tmp/lib"
 	if [ ! -e "$dir/root.tmp/boot/vmlinuz-$kver" ] &&
 	   [ -f "$dir/root.tmp/usr/lib/modules/$kver/vmlinuz" ]; then

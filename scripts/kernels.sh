@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
-# Sourced by the bench and the Makefile helpers: which Debian kernel a short
+# Sourced by the VM harness and the Makefile helpers: which Debian kernel a short
 # version name means, where its headers are, and how to get its image.
 #
 #   6.1   Debian 12's own (linux-headers-amd64; `make deps`)

@@ -45,13 +45,8 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 mkdir -p "$tmp/t" "$tmp/dkms" "$tmp/modules"
 log=$tmp/log # the output of the last command run by dk or mk
-pass=0 failed=0
-
-ok() { pass=$((pass + 1)); }
-bad() { failed=$((failed + 1)); echo "FAIL: $*"; }
-same() {
-	if [ "$2" = "$3" ]; then ok; else bad "$1"; echo "  expected: $2"; echo "  actual:   $3"; fi
-}
+# shellcheck source=tests/checks.sh
+. "$top/tests/checks.sh"
 
 # What the host holds of kvm-lstar: must be the same at the end.
 host_state() {

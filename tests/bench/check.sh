@@ -24,13 +24,9 @@ bench() {
 	rm -f "$tmp/run/benchmarks.md"
 	"$top/tests/bench/bench.sh" --out "$tmp/run" --doc "$tmp/run/benchmarks.md" "$@"
 }
-pass=0 failed=0 started=$(date +%s)
-
-ok() { pass=$((pass + 1)); }
-bad() {
-	failed=$((failed + 1))
-	echo "FAIL: $*"
-}
+# shellcheck source=tests/checks.sh
+. "$top/tests/checks.sh"
+started=$(date +%s)
 # expect_rc NAME WANT GOT FILE: a status, with FILE's end when it is wrong.
 expect_rc() {
 	if [ "$2" = "$3" ]; then ok; else

@@ -19,10 +19,8 @@ case $bin in /*) ;; *) bin=$PWD/$bin ;; esac
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-pass=0 failed=0
-
-ok() { pass=$((pass + 1)); }
-bad() { failed=$((failed + 1)); echo "FAIL: $*"; }
+# shellcheck source=tests/checks.sh
+. "$top/tests/checks.sh"
 
 # run ARGS...: run kvm-lstar; sets rc, out (stdout) and err (stderr).
 run() {
@@ -44,15 +42,6 @@ expect() {
 	fi
 }
 
-# same NAME EXPECTED ACTUAL
-same() {
-	if [ "$2" = "$3" ]; then ok; else bad "$1"; echo "  expected: $2"; echo "  actual:   $3"; fi
-}
-
-# has NAME PATTERN TEXT: TEXT matches the extended regex PATTERN.
-has() {
-	if printf '%s\n' "$3" | grep -Eq -- "$2"; then ok; else bad "$1: no /$2/ in: $3"; fi
-}
 
 # json_error NAME RC CLASS RETRYABLE ARGS...: a --json failure prints one
 # error object on stdout with that class and nothing on stderr.

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * lstar-bench: the measurements of `make bench` that need a VMM of their
- * own or a raw netlink client.  Runs inside the VM bench, as root.
+ * own or a raw netlink client.  Runs inside the VM harness, as root.
  *
  *   lstar-bench latency --client watch|poll [--poll-ms MS] [--count N]
  *                       [--gap-ms MIN:MAX] [--fep] [--kvm-lstar PATH]

@@ -25,7 +25,7 @@
  *    events group succeeds, an event arrives, a CLEAR is acknowledged, or
  *    a CLEAR sent alone with clean flags and valid attributes is answered
  *    with anything but EPERM (matched by the echo of its whole header).
- * The kernel surviving it is checked by the caller (the bench fails on any
+ * The kernel surviving it is checked by the caller (the VM harness fails on any
  * oops, BUG or WARNING).  --check-as UID is the checks' self-test: run as
  * root, judge the answers as if the process were UID without
  * CAP_NET_ADMIN; root's answers must then show violations.

@@ -4,7 +4,7 @@
 # (tests/vm/run copies them into the VM), except mkelf, which runs on the
 # host for the benchmarks.
 
-# Test tools that run inside the VM bench (static: the bench has no libc).
+# Test tools that run inside the VM harness (static: its initramfs has no libc).
 USER_TARGETS += $(O)/tests/bin/nlraw
 
 $(O)/tests/bin/nlraw: tests/tools/nlraw.c include/uapi/linux/kvm_lstar.h

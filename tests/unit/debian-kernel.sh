@@ -10,8 +10,8 @@
 #   DIR/System.map  the package's /boot/System.map-<kver> (a placeholder)
 #   DIR/kver        <kver>
 #
-# The package is the VM bench's (scripts/kernels.sh: the newest 6.1
-# headers installed name it; kernel_fetch_image unpacks it into the bench's
+# The package is the VM harness's (scripts/kernels.sh: the newest 6.1
+# headers installed name it; kernel_fetch_image unpacks it into the VM harness's
 # cache, downloading it when it is not there yet).  scripts/extract-vmlinux
 # comes from the kernel headers when they have it, else from Debian's
 # kernel sources (linux-source-6.1, extracted once into the cache).

@@ -538,7 +538,7 @@ static void elf_as_map(void **state)
 
 /*
  * `make unit-test` puts them in $KVMLSTAR_UNIT_DEBIAN_KERNEL with
- * tests/unit/debian-kernel.sh, fetching the bench's kernel image when it is
+ * tests/unit/debian-kernel.sh, fetching the VM harness's kernel image when it is
  * not cached yet.  Returns the path of @name there, or NULL (after saying
  * why) when it is not available.
  */

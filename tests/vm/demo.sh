@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# tests/vm/demo.sh: what `make demo` runs inside the bench.  A real QEMU
+# tests/vm/demo.sh: what `make demo` runs inside the VM harness.  A real QEMU
 # boots a real Debian guest kernel with KASLR; kvm-lstar finds where that
 # kernel lives from the host side, and the guest confirms.
 map=/usr/share/kvm-lstar/guest.map

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * /init of the nested Linux guest that guest-linux boots inside the bench.
+ * /init of the nested Linux guest that guest-linux boots inside the VM harness.
  *
  * It reads the guest's own run-time entry_SYSCALL_64 from /proc/kallsyms
  * (the truth kvm-lstar is checked against), prints one GUEST-BOOT line on
@@ -12,7 +12,7 @@
  * Kernel command line knobs: kvm_lstar.reboots=K (reboot K times before
  * powering off), kvm_lstar.hold=SEC (stay up SEC seconds after printing),
  * kvm_lstar.dump=1 (print /proc/kallsyms between KALLSYMS-BEGIN/-END
- * markers on ttyS1: the bench makes guest.map that way from a nokaslr boot).
+ * markers on ttyS1: the VM harness makes guest.map that way from a nokaslr boot).
  */
 #include <fcntl.h>
 #include <stdio.h>

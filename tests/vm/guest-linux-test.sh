@@ -4,7 +4,7 @@
 # tests/vm/guest-linux-test.sh: guest-linux's handling of a nested boot
 # that stops in SeaBIOS (the TCG flake it retries once) against a real
 # failure, run on the host with a fake qemu-system-x86_64 on PATH that
-# plays a scripted console.  `make vm-test` runs it with the bench's own
+# plays a scripted console.  `make vm-test` runs it with the VM harness's own
 # self-tests.  Prints "N passed, M failed"; exits 1 on a
 # failure.
 set -uo pipefail

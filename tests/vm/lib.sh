@@ -1,14 +1,12 @@
 # SPDX-License-Identifier: GPL-2.0
 #
-# tests/vm/lib.sh: helpers the bench suites share (sourced inside the VM as
+# tests/vm/lib.sh: helpers the VM harness suites share (sourced inside the VM as
 # /bench/lib.sh).  Each check counts one pass or one failure; finish prints
 # the closing "N passed, M failed" line and sets the exit status.
 # Callers set t (a scratch directory) first.
 
-pass=0 failed=0
-
-ok() { pass=$((pass + 1)); }
-bad() { failed=$((failed + 1)); echo "FAIL: $*"; }
+# shellcheck source=tests/checks.sh
+. /bench/checks.sh
 
 # run CMD...: sets rc, out, err.
 run() {
@@ -39,22 +37,17 @@ expect() {
 	check_rc "$name" "$want"
 }
 
-# has NAME PATTERN TEXT (extended regex)
-has() {
-	if printf '%s\n' "$3" | grep -Eq -- "$2"; then ok; else bad "$1: no /$2/ in: $3"; fi
-}
 
-hasnt() {
-	if printf '%s\n' "$3" | grep -Eq -- "$2"; then bad "$1: unexpected /$2/ in: $3"; else ok; fi
-}
-
-same() {
-	if [ "$2" = "$3" ]; then ok; else bad "$1"; echo "  expected: $2"; echo "  actual:   $3"; fi
-}
-
-# field KEY JSON: a number field of a one-line JSON object.
+# field KEY JSON: a field of the first JSON object in JSON (empty if none).
 field() {
-	printf '%s\n' "$2" | sed -n "s/.*\"$1\": \([0-9]*\).*/\1/p" | head -n1
+	printf '%s\n' "$2" | jq -r ".$1 // empty" 2>/dev/null | head -n1
+}
+
+# count FILTER FILE [JQ ARGS...]: how many JSON lines of FILE match FILTER.
+count() {
+	local filter=$1 file=$2
+	shift 2
+	jq -s "$@" "map(select($filter)) | length" "$file"
 }
 
 # The exact JSON of a record, captured_ns and the source masked.
@@ -74,11 +67,22 @@ wait_ready() {
 	ok
 }
 
+# guest NAME ARGS...: start lstar-guest in the background, wait for READY;
+# sets gpid (its pid) and gbg (the background job's pid).
+guest() {
+	name=$1
+	shift
+	lstar-guest "$@" >$t/$name.out 2>&1 &
+	gbg=$!
+	wait_ready $t/$name.out
+	gpid=$(sed -n 's/^READY pid=//p' $t/$name.out)
+}
+
 # wait_gone PID: until that VMM has exited and the module marked it gone.
 wait_gone() {
 	wait "$1" 2>/dev/null
 	i=0
-	while ! kvm-lstar list --pid "$1" --json | grep -q '"gone": true'; do
+	while ! kvm-lstar list --pid "$1" --json | jq -e 'select(.gone)' >/dev/null; do
 		i=$((i + 1))
 		[ $i -gt 50 ] && { bad "pid $1 never marked gone"; return 1; }
 		sleep 0.2

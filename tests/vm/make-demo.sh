@@ -2,9 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # tests/vm/make-demo.sh: `make demo`.  Installs what it needs, builds,
-# boots the VM bench and runs tests/vm/demo.sh there (a real Debian guest
+# boots the VM harness and runs tests/vm/demo.sh there (a real Debian guest
 # with KASLR, found from the host side).  One line per step; the output of
-# apt, the builds and the bench's preparation goes to $O/demo.log, and a
+# apt, the builds and the VM harness's preparation goes to $O/demo.log, and a
 # failed step names itself and ends with the log's last lines.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -38,7 +38,7 @@ step() {
 
 step "installing the packages it needs (apt; a new machine only)" make -C "$top" deps
 step "building the module, library and tool" make -C "$top" all
-# The answer goes to the terminal; the bench's own lines (downloads,
+# The answer goes to the terminal; the VM harness's own lines (downloads,
 # initramfs builds, the console log's name) go to the log.
 echo "demo: booting the VM bench (QEMU/TCG, kvm-amd, kvm_lstar), then a Debian guest in it;"
 echo "      the first run downloads and prepares kernels and initramfs (log: $log)"

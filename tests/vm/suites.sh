@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# tests/vm/suites.sh [SUITE...]: `make vm-test`.  First proves the bench can
+# tests/vm/suites.sh [SUITE...]: `make vm-test`.  First proves the VM harness can
 # fail (a failing SCRIPT, a kernel WARNING), then runs every suite in
-# tests/vm/suites/ (or the ones named) in its own bench boot, on every
+# tests/vm/suites/ (or the ones named) in its own VM boot, on every
 # kernel in KVM_LSTAR_KERNELS (default: 6.1 6.12 7.2), and the module and
 # harden suites (KVM_LSTAR_DEBUG_SUITES) on the debug kernel, two boots at a
 # time (KVM_LSTAR_BENCH_JOBS), and sums their "N passed, M failed" lines.
@@ -47,7 +47,7 @@ printf 'echo "WARNING: CPU: 0 PID: 1 at bench-selftest" >/dev/kmsg\nsleep 1\n' >
 "$run" --kernel "$kernel" --timeout 120 "$tmp/warns.sh" >/dev/null 2>&1
 check "a kernel WARNING fails a passing SCRIPT" 125 $?
 # The heartbeat watchdog, with a short stall limit: beats that stop and come
-# back after the bench's NMI; beats that never come back.
+# back after the VM harness's NMI; beats that never come back.
 cat >"$tmp/stalls.sh" <<'EOF'
 nmis() { awk '$1 == "NMI:" { print $2 }' /proc/interrupts; }
 n=$(nmis)

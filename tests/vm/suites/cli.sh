@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # tests/vm/suites/cli.sh: every online kvm-lstar command against the live
-# module, inside the VM bench (busybox sh, as root; kvm-lstar and
+# module, inside the VM harness (busybox sh, as root; kvm-lstar and
 # lstar-guest on PATH; user "user" for unprivileged runs):
 #
 #   O=build-cli tests/vm/run tests/vm/suites/cli.sh
@@ -71,9 +71,8 @@ expect "get --pid: no such pid" 1 kvm-lstar get --pid 4000000 --json
 has "get --pid: not_found" '"error": "not_found"' "$out"
 
 expect "list --pid --json" 0 kvm-lstar list --pid $g1 --json
-same "list --pid --json: 3 lines" 3 "$(printf '%s\n' "$out" | grep -c '^{"vm": ')"
-same "list sorted by vcpu" "0 1 2" \
-	"$(printf '%s\n' "$out" | sed -n 's/.*"vcpu": \([0-9]*\).*/\1/p' | tr '\n' ' ' | sed 's/ $//')"
+same "list --pid --json: 3 records" 3 "$(printf '%s\n' "$out" | jq -s 'map(select(.vm)) | length')"
+same "list sorted by vcpu" "0 1 2" "$(printf '%s\n' "$out" | jq -rs 'map(.vcpu) | join(" ")')"
 expect "list --vm" 0 kvm-lstar list --vm "$vm"
 has "list header" '^VM +PID +VCPU +LSTAR +EPOCH +WRITES +CHANGED +SOURCE +CAPTURED +GONE$' "$out"
 has "list row" "^$vm +$g1 +1 +$v1 +1 +1 +no +(intercept|sample) +[0-9.]+s ago +no$" "$out"
@@ -126,7 +125,8 @@ as_user "kvm-lstar kaslr --pid $gu --system-map $map --json"
 check_rc "user kaslr" 0
 has "user kaslr: offset" '"offset": "0x4000000"' "$out"
 as_user "kvm-lstar list --json"
-same "user list: only the user's VM" 1 "$(printf '%s\n' "$out" | grep -c "\"pid\": $gu,")"
+same "user list: only the user's VM" 1 \
+	"$(printf '%s\n' "$out" | jq -s --argjson p "$gu" 'map(select(.pid == $p)) | length')"
 hasnt "user list: not root's" "\"pid\": $g1," "$out"
 wait $gu
 
@@ -214,7 +214,7 @@ expect "list after clear" 0 kvm-lstar list
 same "list after clear: no records" "no records" "$out"
 
 # --- without the module -------------------------------------------------------
-# rmmod, not modprobe -r: the bench shell's modprobe is busybox's applet,
+# rmmod, not modprobe -r: the VM harness shell's modprobe is busybox's applet,
 # which also tries to unload kvm (in use by kvm_amd) and then exits 1.
 if rmmod kvm_lstar; then
 	expect "no module: status" 1 kvm-lstar status

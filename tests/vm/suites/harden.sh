@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# tests/vm/suites/harden.sh: kvm_lstar.ko under abuse, inside the VM bench.
+# tests/vm/suites/harden.sh: kvm_lstar.ko under abuse, inside the VM harness.
 #
 #   tests/vm/run tests/vm/suites/harden.sh [--fuzz-seconds N] [--fuzz-seed S]
 #                                          [--only PART,...]
@@ -10,7 +10,7 @@
 # order):
 #   fuzz     nlfuzz as root and as uid 1000 at once, 64 sockets each, while
 #            VMs come and go; then the kernel log, status, a fresh capture
-#            and the module's counts.  N seconds (default 20; the bench
+#            and the module's counts.  N seconds (default 20; the VM harness
 #            passes no environment in, so --fuzz-seconds is how to run it
 #            longer); the seed is printed, --fuzz-seed S replays it.
 #   priv     what uid 1000 learns about root's VMs, by VM number, pid,
@@ -50,12 +50,10 @@ while [ $# -gt 0 ]; do
 	esac
 done
 
-# The debug kernel (KASAN, lockdep) runs the bench's one vCPU several times
+# The debug kernel (KASAN, lockdep) runs the VM harness's one vCPU several times
 # slower: fewer held vCPUs and rounds there, the same checks.
 debug=0
 case $(uname -r) in *-kvm-lstar-debug) debug=1 ;; esac
-
-bad_log='Oops|BUG:|WARNING:|general protection fault|Kernel panic|UBSAN:|KASAN:|kernel BUG|Call Trace:'
 
 now_ms() {
 	echo $(( ${EPOCHREALTIME/./} / 1000 ))
@@ -63,21 +61,12 @@ now_ms() {
 
 # kernel_clean NAME: no oops, BUG or WARNING logged so far.
 kernel_clean() {
-	if dmesg | grep -Eq "$bad_log"; then
+	if dmesg | grep -Eq "$kernel_crash"; then
 		bad "$1: the kernel logged an error"
-		dmesg | grep -E -m3 -A8 "$bad_log"
+		dmesg | grep -E -m3 -A8 "$kernel_crash"
 	else
 		ok
 	fi
-}
-
-# guest NAME ARGS...: lstar-guest in the background until READY; sets gpid.
-guest() {
-	name=$1
-	shift
-	lstar-guest "$@" >$t/$name.out 2>&1 &
-	wait_ready $t/$name.out
-	gpid=$(sed -n 's/^READY pid=//p' $t/$name.out)
 }
 
 # user_guest NAME ARGS...: the same, as uid 1000.
@@ -704,7 +693,7 @@ part_churn() {
 	same "every dump listing more than max_records was flagged interrupted" 0 "$unflagged"
 	same "every dump succeeded" "" "$(head -n 3 $t/ch.dump.bad 2>/dev/null)"
 	same "watcher exit" 0 "$wrc"
-	[ "$(grep -c '"event": "capture"' $t/ch.watch)" -gt 0 ] && ok || bad "watcher saw no capture"
+	[ "$(count '.event == "capture"' $t/ch.watch)" -gt 0 ] && ok || bad "watcher saw no capture"
 	same "watcher output is JSON" "" "$(jq -c . $t/ch.watch >/dev/null 2>&1 || echo broken)"
 	[ -s $t/ch.watch.err ] && echo "  watcher stderr: $(sort $t/ch.watch.err | uniq -c | head -n 3)"
 	run kvm-lstar status --json
