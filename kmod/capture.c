@@ -2,6 +2,12 @@
 /*
  * kvm_lstar: the two capture paths.
  *
+ * The start of the one-way chain capture.c -> records.c -> netlink.c: the
+ * probes look at the vCPU that exits and hand records.c what they saw
+ * (records.h); records.c keeps it and decides what it means.  Nothing
+ * here is called by records.c or netlink.c; main.c attaches the probes
+ * last and detaches them first.
+ *
  * Intercept (Intel VMX, and KVM's instruction emulator everywhere): the
  * kvm_msr tracepoint fires after a successful guest WRMSR that KVM
  * handled.  It carries no vCPU, so kvm_exit remembers which vCPU each
@@ -20,12 +26,13 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/kvm_host.h>
 #include <linux/mm.h>
 #include <linux/tracepoint.h>
 #include <asm/cpufeature.h>
 #include <asm/msr-index.h>
 #include <asm/svm.h>
-#include "kvm_lstar.h"
+#include "records.h"
 #include "compat.h"
 
 /* The head of struct vcpu_svm (arch/x86/kvm/svm/svm.h), 6.1 to 7.2. */
@@ -40,8 +47,7 @@ struct kl_svm_head {
 
 static u8 kl_svm = KVM_LSTAR_PATH_OFF;
 static u8 kl_intercept = KVM_LSTAR_PATH_OFF;
-static char kl_reason[KL_REASON_LEN];
-static DEFINE_SPINLOCK(kl_reason_lock);
+static DEFINE_SPINLOCK(kl_svm_lock);
 
 u8 kl_svm_state(void)
 {
@@ -53,26 +59,18 @@ u8 kl_intercept_state(void)
 	return READ_ONCE(kl_intercept);
 }
 
-void kl_path_reason(char *buf, size_t len)
+/* Turn the sampler off for good, and say why in STATUS (records.c). */
+static void kl_svm_disable(const char *why)
 {
 	unsigned long flags;
 
-	spin_lock_irqsave(&kl_reason_lock, flags);
-	strscpy(buf, kl_reason, len);
-	spin_unlock_irqrestore(&kl_reason_lock, flags);
-}
-
-void kl_svm_disable(const char *why)
-{
-	unsigned long flags;
-
-	spin_lock_irqsave(&kl_reason_lock, flags);
+	spin_lock_irqsave(&kl_svm_lock, flags);
 	if (kl_svm == KVM_LSTAR_PATH_ACTIVE) {
 		WRITE_ONCE(kl_svm, KVM_LSTAR_PATH_DISABLED);
-		strscpy(kl_reason, why, sizeof(kl_reason));
+		kl_paths_set(kl_intercept, KVM_LSTAR_PATH_DISABLED, why);
 		pr_warn("SVM sampling disabled: %s\n", why);
 	}
-	spin_unlock_irqrestore(&kl_reason_lock, flags);
+	spin_unlock_irqrestore(&kl_svm_lock, flags);
 }
 
 /*
@@ -127,17 +125,6 @@ static bool kl_guest_is_hypervisor(const struct kvm_vcpu *vcpu)
 	return (vcpu->arch.hflags & HF_GUEST_MASK) ||
 	       (READ_ONCE(vcpu->arch.efer) & EFER_SVME) ||
 	       (READ_ONCE(vcpu->arch.cr4) & X86_CR4_VMXE);
-}
-
-/* Say so in the record, once per epoch; its value stays the guest's own. */
-static void kl_note_hypervisor(struct kl_vcpu *r)
-{
-	if (likely(READ_ONCE(r->hypervisor)))
-		return;
-	spin_lock(&r->lock);
-	WRITE_ONCE(r->hypervisor, true);
-	spin_unlock(&r->lock);
-	atomic_long_inc(&kl_dump_gen);
 }
 
 #ifdef KL_SELFTEST
@@ -196,7 +183,8 @@ static void kl_probe_exit(void *data, struct kvm_vcpu *vcpu, u32 isa)
 		goto out;
 	}
 	if (unlikely(hyp)) {
-		kl_note_hypervisor(r);
+		if (!READ_ONCE(r->hypervisor))
+			kl_note_hypervisor(r);
 		goto out;
 	}
 	vmcb = kl_vmcb(vcpu, r);
@@ -229,17 +217,18 @@ static void kl_probe_msr(void *data, unsigned int write, u32 ecx, u64 val,
 	rcu_read_unlock();
 }
 
-int kl_capture_init(void)
+int kl_probes_attach(void)
 {
 	int err;
 
 	kl_intercept = KVM_LSTAR_PATH_ACTIVE;
 	if (boot_cpu_has(X86_FEATURE_SVM)) {
 		kl_svm = KVM_LSTAR_PATH_ACTIVE;
+		kl_paths_set(kl_intercept, kl_svm, "");
 	} else {
 		kl_svm = KVM_LSTAR_PATH_OFF;
-		strscpy(kl_reason, "host CPU has no SVM: capture at intercepted writes only",
-			sizeof(kl_reason));
+		kl_paths_set(kl_intercept, kl_svm,
+			     "host CPU has no SVM: capture at intercepted writes only");
 	}
 
 	err = tracepoint_probe_register(&__tracepoint_kvm_exit, kl_probe_exit, NULL);
@@ -257,7 +246,7 @@ int kl_capture_init(void)
 	return 0;
 }
 
-void kl_capture_exit(void)
+void kl_probes_detach(void)
 {
 	tracepoint_probe_unregister(&__tracepoint_kvm_msr, kl_probe_msr, NULL);
 	tracepoint_probe_unregister(&__tracepoint_kvm_exit, kl_probe_exit, NULL);

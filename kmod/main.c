@@ -4,6 +4,10 @@
  * serve the records over generic netlink, so host tools learn where each
  * guest kernel's entry_SYSCALL_64 (and so its KASLR offset) is, without
  * the VMM's help and without pausing the guest.
+ *
+ * Records flow capture.c -> records.c -> netlink.c (kvm_lstar.h says who
+ * calls whom); this file holds the module parameters and the whole start
+ * and stop order, and no other file starts anything on its own.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -63,6 +67,21 @@ module_param_cb(max_records_per_uid, &kl_max_per_uid_ops, &kl_max_records_per_ui
 MODULE_PARM_DESC(max_records_per_uid,
 		 "most records the VMs of one uid may hold; at the limit that uid's gone VMs are evicted first (1..4194304, 0: no limit, the default)");
 
+/*
+ * The whole start order, consumers before producers, so that nothing is
+ * handed to a step that is not running yet:
+ *  1. records.c's tables and workqueue, which every later step uses.
+ *  2. The netlink family: requests read the table from here on.
+ *  3. The event sender, netlink.c's work item: records.c's ring has its
+ *     consumer before anything can queue an event.
+ *  4. The gone-VM scan, whose gone events are the first that can come.
+ *  5. The self-tests (test builds only): the table and the event path,
+ *     before any real vCPU is recorded; a failed check fails the load.
+ *  6. The probes, last: from here every exit may add a record and queue
+ *     events.
+ * kl_exit() undoes it in reverse, and so does each error path from the
+ * step that failed.
+ */
 static int __init kl_init(void)
 {
 	int err;
@@ -76,29 +95,46 @@ static int __init kl_init(void)
 		       KVM_LSTAR_GENL_NAME, err);
 		goto free_records;
 	}
+	kl_netlink_start();
 	kl_records_start();
 	err = kl_selftest();
 	if (err)
-		goto unregister;
-	err = kl_capture_init();
+		goto stop;
+	err = kl_probes_attach();	/* on failure, detached and synchronised */
 	if (err)
-		goto unregister;
+		goto stop;
 	pr_info("version %s loaded: intercept path %s, SVM sample path %s\n",
 		KVM_LSTAR_VERSION,
 		kl_intercept_state() == KVM_LSTAR_PATH_ACTIVE ? "active" : "off",
 		kl_svm_state() == KVM_LSTAR_PATH_ACTIVE ? "active" : "off");
 	return 0;
 
-unregister:
+stop:
+	/*
+	 * Steps 4, 3, 2.  The gone scan and the held-event work queue
+	 * events, so they stop before the sender; the sender stops before
+	 * the family it multicasts to goes.
+	 */
+	kl_records_stop();
+	kl_netlink_stop();
 	kl_netlink_exit();
 free_records:
+	/* Step 1: frees the records, and rcu_barrier()s their RCU callbacks. */
 	kl_records_exit();
 	return err;
 }
 
 static void __exit kl_exit(void)
 {
-	kl_capture_exit();
+	/*
+	 * Step 6 first, with tracepoint_synchronize_unregister() in
+	 * kl_probes_detach(): no probe runs or will, so nothing adds a
+	 * record or queues an event from a vCPU; then steps 4 to 1, as on
+	 * kl_init()'s error path.
+	 */
+	kl_probes_detach();
+	kl_records_stop();
+	kl_netlink_stop();
 	kl_netlink_exit();
 	kl_records_exit();
 	pr_info("unloaded\n");

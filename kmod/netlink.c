@@ -2,6 +2,12 @@
 /*
  * kvm_lstar: the "kvm_lstar" generic netlink family.
  *
+ * The end of the one-way chain capture.c -> records.c -> netlink.c: it
+ * reaches the records only through records.c's functions in kvm_lstar.h
+ * (lookups and walks that give an opaque handle, snapshots, stats, clear,
+ * the event ring), and nothing of capture.c.  main.c registers the family
+ * and starts the event sender.
+ *
  * Visibility: a caller sees records of VMs whose VMM process had the
  * caller's uid; CAP_NET_ADMIN sees all.  A record the caller may not see
  * answers exactly as a missing one does.  The "events" group carries every
@@ -24,8 +30,6 @@
 #include <net/netlink.h>
 #include "kvm_lstar.h"
 #include "compat.h"
-
-#define KL_EVENT_RING	512
 
 static struct genl_family kl_family;
 
@@ -63,13 +67,6 @@ static const struct nla_policy kl_clear_policy[KVM_LSTAR_A_PID + 1] = {
 	[KVM_LSTAR_A_PID] = NLA_POLICY_MIN(NLA_U32, 1),
 };
 
-struct kl_filter {
-	u32 vm, pid;		/* 0: any; pid as the caller's namespace sees it */
-	kuid_t uid;
-	bool admin;
-	struct pid_namespace *pid_ns;	/* the caller's, set at each use */
-};
-
 /* Dump state, kept in cb->ctx between the parts of a dump. */
 struct kl_dump_ctx {
 	struct kl_filter f;
@@ -84,17 +81,6 @@ static void kl_filter_init(struct kl_filter *f, struct sk_buff *skb,
 	f->uid = current_uid();
 	f->admin = netlink_capable(skb, CAP_NET_ADMIN);
 	f->pid_ns = task_active_pid_ns(current);
-}
-
-static bool kl_filter_match(const struct kl_vcpu *r, const void *arg)
-{
-	const struct kl_filter *f = arg;
-	const struct kl_vm *vm = r->vm;
-
-	return kl_visible(r, f->uid, f->admin) &&
-	       (!f->vm || vm->id == f->vm) &&
-	       (!f->pid || (f->pid_ns == &init_pid_ns ? vm->tgid :
-			    pid_nr_ns(vm->pid, f->pid_ns)) == f->pid);
 }
 
 /* A record as the caller sees it. */
@@ -126,7 +112,7 @@ static int kl_put_record(struct sk_buff *skb, const struct kl_snap *s)
 
 static int kl_status_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	char reason[KL_REASON_LEN];
+	struct kl_paths paths;
 	struct kl_filter f;
 	struct kl_stats st;
 	struct sk_buff *msg;
@@ -134,7 +120,7 @@ static int kl_status_doit(struct sk_buff *skb, struct genl_info *info)
 
 	kl_filter_init(&f, skb, NULL);
 	kl_get_stats(&st, f.uid, f.admin);
-	kl_path_reason(reason, sizeof(reason));
+	kl_get_paths(&paths);
 	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
@@ -142,11 +128,11 @@ static int kl_status_doit(struct sk_buff *skb, struct genl_info *info)
 	if (!hdr)
 		goto too_big;
 	if (nla_put_string(msg, KVM_LSTAR_A_STATUS_VERSION, KVM_LSTAR_VERSION) ||
-	    nla_put_u8(msg, KVM_LSTAR_A_STATUS_INTERCEPT, kl_intercept_state()) ||
-	    nla_put_u8(msg, KVM_LSTAR_A_STATUS_SVM, kl_svm_state()) ||
-	    (reason[0] && nla_put_string(msg, KVM_LSTAR_A_STATUS_REASON, reason)) ||
+	    nla_put_u8(msg, KVM_LSTAR_A_STATUS_INTERCEPT, paths.intercept) ||
+	    nla_put_u8(msg, KVM_LSTAR_A_STATUS_SVM, paths.svm) ||
+	    (paths.reason[0] && nla_put_string(msg, KVM_LSTAR_A_STATUS_REASON, paths.reason)) ||
 	    nla_put_u32(msg, KVM_LSTAR_A_STATUS_RECORDS, st.records) ||
-	    nla_put_u32(msg, KVM_LSTAR_A_STATUS_CAPACITY, READ_ONCE(kl_max_records)) ||
+	    nla_put_u32(msg, KVM_LSTAR_A_STATUS_CAPACITY, st.capacity) ||
 	    nla_put_u32(msg, KVM_LSTAR_A_STATUS_VMS, st.vms) ||
 	    nla_put_u64_64bit(msg, KVM_LSTAR_A_STATUS_EVICTIONS, st.evictions, KVM_LSTAR_A_PAD) ||
 	    nla_put_u64_64bit(msg, KVM_LSTAR_A_STATUS_ALLOC_FAILS, st.alloc_fails, KVM_LSTAR_A_PAD) ||
@@ -163,8 +149,7 @@ too_big:
 
 static int kl_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	struct kl_vcpu *r, *found = NULL;
-	struct kl_vm *vm;
+	const struct kl_vcpu *r;
 	struct kl_filter f;
 	struct kl_snap s;
 	struct sk_buff *msg;
@@ -186,18 +171,11 @@ static int kl_get_doit(struct sk_buff *skb, struct genl_info *info)
 	kl_filter_init(&f, skb, info->attrs);
 
 	rcu_read_lock();
-	vm = kl_vm_find(f.vm);
-	if (vm) {
-		list_for_each_entry_rcu(r, &vm->records, vm_node) {
-			if (r->vcpu_id == vcpu && kl_filter_match(r, &f)) {
-				kl_snapshot_for(r, &f, &s);
-				found = r;
-				break;
-			}
-		}
-	}
+	r = kl_record_lookup(&f, vcpu);
+	if (r)
+		kl_snapshot_for(r, &f, &s);
 	rcu_read_unlock();
-	if (!found) {
+	if (!r) {
 		NL_SET_ERR_MSG_MOD(info->extack, "no record for this VM and vCPU");
 		return -ENOENT;
 	}
@@ -249,19 +227,7 @@ static bool kl_dump_one(struct sk_buff *skb, struct netlink_callback *cb,
 		return false;
 	}
 	genlmsg_end(skb, hdr);
-	ctx->cursor = r->seq;
-	return true;
-}
-
-/* A record a part may send: false when the part is full. */
-static bool kl_dump_try(struct sk_buff *skb, struct netlink_callback *cb,
-			struct kl_dump_ctx *ctx, const struct kl_vcpu *r, int *n)
-{
-	if (r->seq <= ctx->cursor || !kl_filter_match(r, &ctx->f))
-		return true;
-	if (!kl_dump_one(skb, cb, ctx, r))
-		return false;
-	(*n)++;
+	ctx->cursor = s.seq;
 	return true;
 }
 
@@ -275,34 +241,17 @@ static bool kl_dump_try(struct sk_buff *skb, struct netlink_callback *cb,
 static int kl_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct kl_dump_ctx *ctx = (struct kl_dump_ctx *)cb->ctx;
-	struct kl_owner *o;
-	struct kl_vcpu *r;
-	struct kl_vm *vm;
+	const struct kl_vcpu *r;
 	int n = 0;
 
 	ctx->f.pid_ns = task_active_pid_ns(current);
 	rcu_read_lock();
-	cb->seq = atomic_long_read(&kl_dump_gen);
-	if (ctx->f.vm) {
-		vm = kl_vm_find(ctx->f.vm);
-		if (!vm)
-			goto out;
-		list_for_each_entry_rcu(r, &vm->records, vm_node)
-			if (!kl_dump_try(skb, cb, ctx, r, &n))
-				break;
-	} else if (!ctx->f.admin) {
-		o = kl_owner_find(ctx->f.uid);
-		if (!o)
-			goto out;
-		list_for_each_entry_rcu(r, &o->records, owner_node)
-			if (!kl_dump_try(skb, cb, ctx, r, &n))
-				break;
-	} else {
-		for (r = kl_record_next(ctx->cursor); r; r = kl_record_next(r->seq))
-			if (!kl_dump_try(skb, cb, ctx, r, &n))
-				break;
+	cb->seq = kl_dump_seq();
+	kl_for_each_record(r, &ctx->f, ctx->cursor) {
+		if (!kl_dump_one(skb, cb, ctx, r))
+			break;
+		n++;
 	}
-out:
 	rcu_read_unlock();
 	return n ? skb->len : 0;
 }
@@ -325,7 +274,7 @@ static int kl_clear_doit(struct sk_buff *skb, struct genl_info *info)
 		return -EINVAL;
 	}
 	kl_filter_init(&f, skb, info->attrs);
-	kl_clear(kl_filter_match, &f);
+	kl_clear(&f);
 	return 0;
 }
 
@@ -367,43 +316,9 @@ static struct genl_family kl_family __ro_after_init = {
 };
 
 /*
- * Events: probes run in atomic context, some with interrupts off, so they
- * only copy the record into a ring; a work item sends.  An event that
- * finds the ring full is held by its record (records.c) and sent later.
+ * Events: records.c leaves each, a complete snapshot, in its ring and
+ * queues this work item, which sends them in process context.
  */
-struct kl_event {
-	struct kl_snap s;
-	u8 type;
-};
-
-static struct kl_event kl_ring[KL_EVENT_RING];
-static unsigned int kl_ring_head, kl_ring_len;
-static DEFINE_SPINLOCK(kl_ring_lock);
-
-static void kl_event_work_fn(struct work_struct *work);
-static DECLARE_WORK(kl_event_work, kl_event_work_fn);
-
-/* Queue @event with @r's state; false if the ring is full (the caller holds it). */
-bool kl_notify(const struct kl_vcpu *r, u8 event)
-{
-	struct kl_event *e;
-	unsigned long flags;
-	struct kl_snap s;
-
-	kl_snapshot(r, &s, &init_pid_ns, &init_user_ns);
-	spin_lock_irqsave(&kl_ring_lock, flags);
-	if (kl_ring_len == KL_EVENT_RING) {
-		spin_unlock_irqrestore(&kl_ring_lock, flags);
-		return false;
-	}
-	e = &kl_ring[(kl_ring_head + kl_ring_len++) % KL_EVENT_RING];
-	e->s = s;
-	e->type = event;
-	spin_unlock_irqrestore(&kl_ring_lock, flags);
-	queue_work(kl_wq, &kl_event_work);
-	return true;
-}
-
 static void kl_send_event(const struct kl_event *e)
 {
 	struct sk_buff *msg;
@@ -431,29 +346,31 @@ static void kl_event_work_fn(struct work_struct *work)
 {
 	struct kl_event e;
 
-	for (;;) {
-		spin_lock_irq(&kl_ring_lock);
-		if (!kl_ring_len) {
-			spin_unlock_irq(&kl_ring_lock);
-			return;
-		}
-		e = kl_ring[kl_ring_head];
-		kl_ring_head = (kl_ring_head + 1) % KL_EVENT_RING;
-		kl_ring_len--;
-		spin_unlock_irq(&kl_ring_lock);
+	while (kl_event_pop(&e))
 		kl_send_event(&e);
-	}
 }
+
+static DECLARE_WORK(kl_event_work, kl_event_work_fn);
 
 int kl_netlink_init(void)
 {
 	return genl_register_family(&kl_family);
 }
 
-/* After the probes are gone: nothing queues events any more. */
+/* Send the events records.c queues from now on. */
+void kl_netlink_start(void)
+{
+	kl_events_start(&kl_event_work);
+}
+
+/* After the probes and records.c's work are gone: nothing queues events. */
+void kl_netlink_stop(void)
+{
+	kl_events_stop();
+	cancel_work_sync(&kl_event_work);
+}
+
 void kl_netlink_exit(void)
 {
-	kl_records_stop();
-	cancel_work_sync(&kl_event_work);
 	genl_unregister_family(&kl_family);
 }

@@ -1,7 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * kvm_lstar: the record table and the one piece of logic both capture
- * paths feed (first value, epochs, rewrites, counters).
+ * paths feed (first value, epochs, rewrites, counters), and the ring the
+ * events wait in.
+ *
+ * The middle of the one-way chain capture.c -> records.c -> netlink.c,
+ * calling neither neighbour: capture.c's probes call in with what they
+ * saw of a vCPU (records.h), netlink.c calls in for lookups, snapshots and
+ * events (kvm_lstar.h), main.c starts and stops it.
+ *
+ * Records: one struct kl_vcpu per (VM, vCPU), one struct kl_vm per VM, one
+ * struct kl_owner per uid that has records.  kl_lock guards every list and
+ * table change, and each change under it is O(1) or bounded by one VM's
+ * vCPUs.  Readers never take kl_lock: the capture probes find their record
+ * through a per-CPU cache or an RCU hash lookup, netlink walks RCU lists
+ * (one VM's records, one uid's records, or the table by creation number).
+ * Records, VMs and owners are freed by RCU.
  *
  * Locking: kl_lock serialises every change; the probes take it only on a
  * vCPU's first sight, when a vCPU moves to another thread, and when a
@@ -15,6 +29,7 @@
 #include <linux/err.h>
 #include <linux/hash.h>
 #include <linux/jiffies.h>
+#include <linux/kvm_host.h>
 #include <linux/moduleparam.h>
 #include <linux/pid.h>
 #include <linux/pid_namespace.h>
@@ -25,7 +40,7 @@
 #include <linux/timekeeping.h>
 #include <linux/workqueue.h>
 #include <linux/xarray.h>
-#include "kvm_lstar.h"
+#include "records.h"
 
 #define KL_HASH_BITS	14
 #define KL_OWNER_BITS	6
@@ -42,6 +57,36 @@
  */
 #define KL_EVENTS_PER_SEC 16
 #define KL_HELD_DELAY	HZ
+#define KL_EVENT_RING	512
+
+/* The records of one uid: what an unprivileged caller may see and use. */
+struct kl_owner {
+	struct hlist_node node;		/* in the owner hash */
+	struct list_head records;	/* its records, oldest first (RCU) */
+	struct list_head gone_vms;	/* its gone VMs, oldest gone first */
+	kuid_t uid;
+	unsigned int nr_records;	/* kl_lock; READ_ONCE() elsewhere */
+	unsigned int nr_vms;
+	struct rcu_head rcu;
+};
+
+struct kl_vm {
+	struct hlist_node node;		/* in the kvm hash while live */
+	struct list_head live;		/* on kl_live_vms while live (RCU) */
+	struct list_head state;		/* on kl_gone_vms while gone */
+	struct list_head owner_gone;	/* on owner->gone_vms while gone */
+	struct list_head records;	/* its records, oldest first (RCU) */
+	const void *kvm;		/* key only */
+	struct kl_owner *owner;
+	struct pid *pid;		/* the VMM process: tells when it is gone */
+	u32 id;				/* never reused while loaded */
+	pid_t tgid;			/* the VMM's pid, initial namespace */
+	pid_t creator;			/* kvm->userspace_pid: creating thread */
+	kuid_t uid;
+	bool gone;
+	unsigned int nr_records;
+	struct rcu_head rcu;
+};
 
 static DEFINE_SPINLOCK(kl_lock);
 static LIST_HEAD(kl_live_vms);		/* RCU: what the gone scan walks */
@@ -59,7 +104,7 @@ static struct hlist_nulls_head *kl_task_hash;
 static DEFINE_XARRAY(kl_by_seq);	/* creation number -> record */
 static DEFINE_XARRAY(kl_by_id);		/* VM number -> VM */
 
-atomic_long_t kl_dump_gen;		/* bumped on every change dumps care about */
+static atomic_long_t kl_dump_gen;	/* bumped on every change dumps care about */
 static u64 kl_seq;
 static u32 kl_vm_ids;
 static unsigned int kl_nr_records, kl_nr_vms;
@@ -147,11 +192,31 @@ static DECLARE_DELAYED_WORK(kl_held_work, kl_held_flush);
 static void kl_defer(struct kl_vcpu *r, u8 ev);
 
 /*
+ * Events: probes run in atomic context, some with interrupts off, so they
+ * only copy the record into a ring; a work item sends.  An event that
+ * finds the ring full is held by its record and sent later.  The sender
+ * is netlink.c's work item, which takes the events out with
+ * kl_event_pop(); it is handed over (kl_events_start()) before anything
+ * can queue an event, and taken back once nothing can (main.c's order).
+ */
+static struct kl_event kl_ring[KL_EVENT_RING];
+static unsigned int kl_ring_head, kl_ring_len;
+static DEFINE_SPINLOCK(kl_ring_lock);
+static struct work_struct *kl_event_sender;
+
+/*
  * The module's own unbound workqueue for the gone scan and the event
  * sender: 7.2 logs system_wq users as deprecated, and the queues that
  * replace it do not exist in 6.1.
  */
-struct workqueue_struct *kl_wq;
+static struct workqueue_struct *kl_wq;
+
+/*
+ * What the capture paths can do, as capture.c last said: kept here, so
+ * that STATUS learns it from records.c as it learns the rest.
+ */
+static struct kl_paths kl_paths;
+static DEFINE_SPINLOCK(kl_paths_lock);
 
 #define kl_inc(x)	WRITE_ONCE(x, (x) + 1)
 #define kl_dec(x)	WRITE_ONCE(x, (x) - 1)
@@ -199,7 +264,7 @@ static void kl_unhash(struct kl_vcpu *r)
 }
 
 /* The owner of @uid's records, or NULL.  kl_lock or RCU. */
-struct kl_owner *kl_owner_find(kuid_t uid)
+static struct kl_owner *kl_owner_find(kuid_t uid)
 {
 	struct kl_owner *o;
 
@@ -289,6 +354,30 @@ static void kl_unlink(struct kl_vcpu *r)
 	kfree_rcu(r, rcu);
 }
 
+/* Queue @type with @r's state; false if the ring is full (the caller holds it). */
+static bool kl_event_push(const struct kl_vcpu *r, u8 type)
+{
+	struct work_struct *sender;
+	struct kl_event *e;
+	unsigned long flags;
+	struct kl_snap s;
+
+	kl_snapshot(r, &s, &init_pid_ns, &init_user_ns);
+	spin_lock_irqsave(&kl_ring_lock, flags);
+	if (kl_ring_len == KL_EVENT_RING) {
+		spin_unlock_irqrestore(&kl_ring_lock, flags);
+		return false;
+	}
+	e = &kl_ring[(kl_ring_head + kl_ring_len++) % KL_EVENT_RING];
+	e->s = s;
+	e->type = type;
+	spin_unlock_irqrestore(&kl_ring_lock, flags);
+	sender = READ_ONCE(kl_event_sender);
+	if (sender)
+		queue_work(kl_wq, sender);
+	return true;
+}
+
 /*
  * Mark a VM gone and tell listeners (kl_lock held).  Its records leave the
  * key tables: a vCPU that still exits afterwards (its fd passed on to
@@ -315,7 +404,7 @@ static void kl_vm_set_gone(struct kl_vm *vm)
 			kl_count_events_lost();
 		}
 		spin_unlock(&r->lock);
-		if (!kl_notify(r, KVM_LSTAR_EVENT_GONE))
+		if (!kl_event_push(r, KVM_LSTAR_EVENT_GONE))
 			kl_defer(r, KVM_LSTAR_EVENT_GONE);
 	}
 }
@@ -731,7 +820,7 @@ static void kl_held_flush(struct work_struct *work)
 			r->ev_count = 1;
 		}
 		spin_unlock(&r->lock);
-		if (ev && !kl_notify(r, ev))
+		if (ev && !kl_event_push(r, ev))
 			kl_defer(r, ev);
 		rcu_read_unlock();
 		cond_resched();
@@ -775,7 +864,7 @@ static void kl_event_out(struct kl_vcpu *r, u8 ev, bool lost, bool hold)
 		kl_count_events_lost();
 	if (hold)
 		kl_hold(r);
-	if (ev && !kl_notify(r, ev))
+	if (ev && !kl_event_push(r, ev))
 		kl_defer(r, ev);
 }
 
@@ -843,6 +932,39 @@ void kl_note_unavailable(struct kl_vcpu *r, u8 why)
 	kl_event_out(r, ev, lost, hold);
 }
 
+/* Say so in the record, once per epoch; its value stays the guest's own. */
+void kl_note_hypervisor(struct kl_vcpu *r)
+{
+	if (likely(READ_ONCE(r->hypervisor)))
+		return;
+	spin_lock(&r->lock);
+	WRITE_ONCE(r->hypervisor, true);
+	spin_unlock(&r->lock);
+	atomic_long_inc(&kl_dump_gen);
+}
+
+/* capture.c says what its paths can do now, and why not. */
+void kl_paths_set(u8 intercept, u8 svm, const char *reason)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&kl_paths_lock, flags);
+	kl_paths.intercept = intercept;
+	kl_paths.svm = svm;
+	strscpy(kl_paths.reason, reason, sizeof(kl_paths.reason));
+	spin_unlock_irqrestore(&kl_paths_lock, flags);
+}
+
+/* As capture.c last said it, in one piece. */
+void kl_get_paths(struct kl_paths *p)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&kl_paths_lock, flags);
+	*p = kl_paths;
+	spin_unlock_irqrestore(&kl_paths_lock, flags);
+}
+
 /* A copy of @r, with its pid and uid as seen from the given namespaces. */
 void kl_snapshot(const struct kl_vcpu *r, struct kl_snap *s,
 		 struct pid_namespace *pid_ns, struct user_namespace *user_ns)
@@ -865,26 +987,103 @@ void kl_snapshot(const struct kl_vcpu *r, struct kl_snap *s,
 	s->pid = pid_ns == &init_pid_ns ? vm->tgid : pid_nr_ns(vm->pid, pid_ns);
 	s->uid = from_kuid_munged(user_ns, vm->uid);
 	s->vcpu = r->vcpu_id;
+	s->seq = r->seq;
 	s->gone = READ_ONCE(vm->gone);
 }
 
-bool kl_visible(const struct kl_vcpu *r, kuid_t uid, bool admin)
+/* Does @f name @r, and may its caller see it? */
+static bool kl_match(const struct kl_vcpu *r, const struct kl_filter *f)
 {
-	return admin || uid_eq(r->vm->uid, uid);
+	const struct kl_vm *vm = r->vm;
+
+	return (f->admin || uid_eq(vm->uid, f->uid)) &&
+	       (!f->vm || vm->id == f->vm) &&
+	       (!f->pid || (f->pid_ns == &init_pid_ns ? vm->tgid :
+			    pid_nr_ns(vm->pid, f->pid_ns)) == f->pid);
 }
 
 /* The VM numbered @id, or NULL.  Inside rcu_read_lock(). */
-struct kl_vm *kl_vm_find(u32 id)
+static struct kl_vm *kl_vm_find(u32 id)
 {
 	return xa_load(&kl_by_id, id);
 }
 
 /* The first record created after creation number @after, or NULL (RCU). */
-struct kl_vcpu *kl_record_next(u64 after)
+static struct kl_vcpu *kl_seq_next(u64 after)
 {
 	unsigned long i = after + 1;
 
 	return xa_find(&kl_by_seq, &i, ULONG_MAX, XA_PRESENT);
+}
+
+/* The record of vCPU @vcpu in VM f->vm, if @f names it (RCU). */
+const struct kl_vcpu *kl_record_lookup(const struct kl_filter *f, u32 vcpu)
+{
+	const struct kl_vcpu *r;
+	struct kl_vm *vm;
+
+	vm = kl_vm_find(f->vm);
+	if (!vm)
+		return NULL;
+	list_for_each_entry_rcu(r, &vm->records, vm_node)
+		if (r->vcpu_id == vcpu && kl_match(r, f))
+			return r;
+	return NULL;
+}
+
+/*
+ * The first record after @r (NULL: from the start) that @f names, created
+ * after creation number @after.  What it walks, oldest first: one VM's
+ * records (VM filter), the caller's own (no CAP_NET_ADMIN), or the table
+ * by creation number.  Inside rcu_read_lock(), which keeps @r, its VM and
+ * its owner valid even once unlinked.
+ */
+static const struct kl_vcpu *kl_walk(const struct kl_filter *f,
+				     const struct kl_vcpu *r, u64 after)
+{
+	struct kl_owner *o;
+	struct kl_vm *vm;
+
+	if (f->vm) {
+		vm = r ? r->vm : kl_vm_find(f->vm);
+		if (!vm)
+			return NULL;
+		r = list_prepare_entry(r, &vm->records, vm_node);
+		list_for_each_entry_continue_rcu(r, &vm->records, vm_node)
+			if (r->seq > after && kl_match(r, f))
+				return r;
+	} else if (!f->admin) {
+		o = r ? r->vm->owner : kl_owner_find(f->uid);
+		if (!o)
+			return NULL;
+		r = list_prepare_entry(r, &o->records, owner_node);
+		list_for_each_entry_continue_rcu(r, &o->records, owner_node)
+			if (r->seq > after && kl_match(r, f))
+				return r;
+	} else {
+		for (r = kl_seq_next(after); r; r = kl_seq_next(r->seq))
+			if (kl_match(r, f))
+				return r;
+	}
+	return NULL;
+}
+
+const struct kl_vcpu *kl_record_first(const struct kl_filter *f, u64 after)
+{
+	return kl_walk(f, NULL, after);
+}
+
+/* Lists are in creation order: what follows @r was created after it. */
+const struct kl_vcpu *kl_record_next(const struct kl_filter *f,
+				     const struct kl_vcpu *r)
+{
+	return kl_walk(f, r, r->seq);
+}
+
+/* Changes whenever a record changes what a dump shows: a dump's cb->seq. */
+unsigned long kl_dump_seq(void)
+{
+	return atomic_long_read(&kl_dump_gen);
 }
 
 void kl_get_stats(struct kl_stats *st, kuid_t uid, bool admin)
@@ -902,6 +1101,7 @@ void kl_get_stats(struct kl_stats *st, kuid_t uid, bool admin)
 		st->vms = o ? READ_ONCE(o->nr_vms) : 0;
 		rcu_read_unlock();
 	}
+	st->capacity = READ_ONCE(kl_max_records);
 	st->evictions = atomic64_read(&kl_evictions);
 	st->alloc_fails = atomic64_read(&kl_alloc_fails);
 	st->refused = atomic64_read(&kl_refused);
@@ -913,11 +1113,38 @@ void kl_count_events_lost(void)
 	atomic64_inc(&kl_events_lost);
 }
 
+/* From here, events queued in the ring go out through @sender's work. */
+void kl_events_start(struct work_struct *sender)
+{
+	WRITE_ONCE(kl_event_sender, sender);
+}
+
+/* Nothing queues events any more: the sender's owner may cancel it. */
+void kl_events_stop(void)
+{
+	WRITE_ONCE(kl_event_sender, NULL);
+}
+
+/* The oldest event in the ring, for the sender; false if none. */
+bool kl_event_pop(struct kl_event *e)
+{
+	spin_lock_irq(&kl_ring_lock);
+	if (!kl_ring_len) {
+		spin_unlock_irq(&kl_ring_lock);
+		return false;
+	}
+	*e = kl_ring[kl_ring_head];
+	kl_ring_head = (kl_ring_head + 1) % KL_EVENT_RING;
+	kl_ring_len--;
+	spin_unlock_irq(&kl_ring_lock);
+	return true;
+}
+
 /*
- * Drop the records @match accepts (all when NULL), KL_BATCH records per
- * locked step.  Process context.
+ * Drop the records @f names (all when NULL), KL_BATCH records per locked
+ * step.  Process context.
  */
-void kl_clear(kl_match_fn match, const void *arg)
+void kl_clear(const struct kl_filter *f)
 {
 	unsigned long i = 0;
 	struct kl_vcpu *r;
@@ -930,7 +1157,7 @@ void kl_clear(kl_match_fn match, const void *arg)
 			if (!r)
 				break;
 			i++;
-			if (!match || match(r, arg))
+			if (!f || kl_match(r, f))
 				kl_unlink(r);
 		}
 		spin_unlock(&kl_lock);
@@ -1022,7 +1249,7 @@ void kl_records_exit(void)
 	kernel_param_lock(THIS_MODULE);
 	kl_ready = false;
 	kernel_param_unlock(THIS_MODULE);
-	kl_clear(NULL, NULL);
+	kl_clear(NULL);
 	rcu_barrier();	/* the kfree_rcu()s and call_rcu()s above */
 	destroy_workqueue(kl_wq);
 	xa_destroy(&kl_by_seq);

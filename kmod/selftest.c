@@ -365,12 +365,12 @@ static void kl_st_table(struct kvm_vcpu *v, struct kvm *kvm, struct kvm *kvm2)
 	WRITE_ONCE(kl_max_records_per_uid, 0);
 	put_pid(pid);
 	rcu_read_lock();
-	r = kl_record_next(kl_seq - 1);
+	r = kl_seq_next(kl_seq - 1);
 	KL_CHECK(r && r->captured && r->vm->tgid == 1 && !r->vm->gone &&
 		 uid_eq(r->vm->uid, GLOBAL_ROOT_UID) && r->vcpu_id == 2);
 	rcu_read_unlock();
 
-	kl_clear(NULL, NULL);
+	kl_clear(NULL);
 	rcu_read_lock();
 	KL_CHECK(!READ_ONCE(kl_nr_records) && !READ_ONCE(kl_nr_vms) &&
 		 !kl_owner_find(current_uid()) && !kl_owner_find(GLOBAL_ROOT_UID));

@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * kvm_lstar: the record, for records.c and the probes of capture.c.
+ *
+ * capture.c hands records.c what it saw of a vCPU (its LSTAR, whether its
+ * guest is protected or a hypervisor) through the functions below; the
+ * probes read a few fields of their record without a call, on every exit,
+ * and keep two of their own in it (vmcb, hv_now), which records.c only
+ * zeroes.  netlink.c does not include this: it has kvm_lstar.h's opaque
+ * handle and snapshots.
+ *
+ * struct kvm and struct kvm_vcpu pointers are keys only: they are
+ * dereferenced solely inside the tracepoint probe that was handed them.
+ */
+#ifndef KVM_LSTAR_RECORDS_H
+#define KVM_LSTAR_RECORDS_H
+
+#include <linux/list.h>
+#include <linux/list_nulls.h>
+#include <linux/rcupdate.h>
+#include <linux/spinlock.h>
+#include <linux/types.h>
+#include "kvm_lstar.h"
+
+struct kvm_vcpu;
+struct kl_vm;
+struct vmcb;
+
+struct kl_vcpu {
+	/* What the probes read on every exit, together in one cache line. */
+	const void *vcpu;		/* key only */
+	const void *kvm;		/* key only: the VM it was first seen in */
+	const void *task;		/* key only: task that last exited it */
+	struct vmcb *vmcb;		/* this vCPU's vmcb01 as last validated */
+	u64 last_exits;			/* vcpu->stat.exits at last sight */
+	u64 current_val;		/* latest value; READ_ONCE()d by the probes */
+	u32 vcpu_id;
+	bool hashed;			/* findable by vcpu (kl_lock) */
+
+	struct kl_vm *vm;
+	u64 seq;			/* creation order: dump cursor, index */
+	struct hlist_node node;		/* in the vcpu hash while hashed */
+	struct hlist_nulls_node task_node; /* in the task hash while task is set */
+	struct list_head vm_node;	/* on vm->records (RCU) */
+	struct list_head owner_node;	/* on vm->owner->records (RCU) */
+
+	/* Capture state: lock for writers, snapshot for readers. */
+	spinlock_t lock;
+	u64 first;
+	u64 captured_ns;
+	u32 epoch;
+	u32 writes;
+	bool captured;			/* this epoch has a first value */
+	bool zero_seen;			/* LSTAR seen back at 0 since then */
+	bool changed;
+	bool hypervisor;		/* its guest enabled SVM/VMX this epoch */
+	bool hv_now;			/* ... and has it on now (for kvm_msr) */
+	u8 unavailable;			/* enum kvm_lstar_unavailable, for good */
+	u8 source;
+	unsigned long ev_window;	/* jiffies: start of the event budget */
+	unsigned int ev_count;		/* events sent in that window */
+	u8 ev_held;			/* over budget: the event to send later */
+
+	/* On kl_held while an event is held (kl_held_lock). */
+	struct list_head held_node;
+	bool unlinked;			/* freed after a grace period: never held again */
+
+	struct rcu_head rcu;
+};
+
+/*
+ * For the probes, inside rcu_read_lock(): a record stays valid until the
+ * caller's rcu_read_unlock().  Atomic context, interrupts maybe off.
+ */
+struct kl_vcpu *kl_record_find(struct kvm_vcpu *vcpu);
+void kl_record_note_task(struct kl_vcpu *r);
+struct kl_vcpu *kl_record_find_task(const void *task);
+void kl_observe(struct kl_vcpu *r, u64 val, u8 source);
+void kl_note_unavailable(struct kl_vcpu *r, u8 why);
+void kl_note_hypervisor(struct kl_vcpu *r);
+
+/* What the capture paths can do now, for STATUS (any context). */
+void kl_paths_set(u8 intercept, u8 svm, const char *reason);
+
+#endif /* KVM_LSTAR_RECORDS_H */
