@@ -30,7 +30,7 @@ NL_CFLAGS = $(shell pkg-config --cflags libnl-genl-3.0 2>/dev/null)
 NL_LIBS = $(shell pkg-config --libs libnl-genl-3.0 2>/dev/null)
 
 .PHONY: all module user deps check lint unit-test vm-test demo bench clean install
-.PHONY: module-install dkms-install dkms-check kernels spec-check
+.PHONY: module-install dkms-install dkms-check kernels spec-check regen
 
 all: module user
 
@@ -110,9 +110,15 @@ check: deps kernels
 lint:
 	tests/lint.sh
 
-# doc/kvm_lstar.yaml against the kernel's genetlink schema and the uAPI header.
+# doc/kvm_lstar.yaml against the kernel's genetlink-legacy schema.
 spec-check:
 	tests/spec-check.sh
+
+# The files doc/kvm_lstar.yaml generates: the uAPI header and the module's
+# attribute policy (kmod/netlink-gen.[ch]).  `make lint` checks they are
+# up to date.
+regen:
+	scripts/ynl-regen.sh
 
 # A real QEMU boots a real Debian guest with KASLR inside the VM harness; the
 # tool derives its offset from the host side and the guest confirms.

@@ -20,6 +20,16 @@
  * request, however large the table, delays a vCPU's exit.  A GET or a
  * dump for one VM walks that VM's records; an unprivileged dump walks the
  * caller's own; only CAP_NET_ADMIN's unfiltered dumps see the whole table.
+ *
+ * doc/kvm_lstar.yaml is the family's one description: the uAPI header and
+ * the request attributes' policy (netlink-gen.c) are generated from it
+ * (make regen).  What the 6.12 generator cannot say is here, by hand: the
+ * op table (it has no .start, and a genetlink-legacy family's ops all take
+ * the one policy), STATUS's rejecting policy, the events group's
+ * CAP_NET_ADMIN flag, and the family itself.  netlink-gen.c also defines a
+ * genl_small_ops table and a group array of its own, without those; they
+ * are not registered, but the table is why the handlers are global, with
+ * the names netlink-gen.h declares.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -30,13 +40,13 @@
 #include <net/netlink.h>
 #include "kvm_lstar.h"
 #include "compat.h"
+#include "netlink-gen.h"
 
 static struct genl_family kl_family;
 
-enum kl_mcgrp { KL_MCGRP_EVENTS };
-
+/* The generator's array has no flags: only CAP_NET_ADMIN may listen. */
 static const struct genl_multicast_group kl_mcgrps[] = {
-	[KL_MCGRP_EVENTS] = {
+	[KVM_LSTAR_NLGRP_EVENTS] = {
 		.name = KVM_LSTAR_MCGRP_EVENTS,
 		.flags = GENL_MCAST_CAP_NET_ADMIN,
 	},
@@ -45,26 +55,15 @@ static const struct genl_multicast_group kl_mcgrps[] = {
 /*
  * STATUS takes no attribute.  An op without a policy would be parsed
  * against the family's maxattr and no policy at all, which 7.2 treats as
- * a kernel bug (BUG in lib/nlattr.c); reject each attribute instead.
+ * a kernel bug (BUG in lib/nlattr.c); reject each attribute instead.  The
+ * generator has no NLA_REJECT with a message: the spec gives STATUS no
+ * request, and the policy is written here.
  */
 static const struct nla_policy kl_status_policy[KVM_LSTAR_A_MAX + 1] = {
 	[0 ... KVM_LSTAR_A_MAX] = {
 		.type = NLA_REJECT,
 		.reject_message = "STATUS takes no attributes",
 	},
-};
-
-/* GET (do and dump): which record(s). */
-static const struct nla_policy kl_get_policy[KVM_LSTAR_A_VCPU + 1] = {
-	[KVM_LSTAR_A_VM] = NLA_POLICY_MIN(NLA_U32, 1),
-	[KVM_LSTAR_A_PID] = NLA_POLICY_MIN(NLA_U32, 1),
-	[KVM_LSTAR_A_VCPU] = { .type = NLA_U32 },
-};
-
-/* CLEAR: all, or one VM, or one VMM process. */
-static const struct nla_policy kl_clear_policy[KVM_LSTAR_A_PID + 1] = {
-	[KVM_LSTAR_A_VM] = NLA_POLICY_MIN(NLA_U32, 1),
-	[KVM_LSTAR_A_PID] = NLA_POLICY_MIN(NLA_U32, 1),
 };
 
 /* Dump state, kept in cb->ctx between the parts of a dump. */
@@ -110,7 +109,7 @@ static int kl_put_record(struct sk_buff *skb, const struct kl_snap *s)
 	return 0;
 }
 
-static int kl_status_doit(struct sk_buff *skb, struct genl_info *info)
+int kvm_lstar_nl_status_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct kl_paths paths;
 	struct kl_filter f;
@@ -147,7 +146,7 @@ too_big:
 	return -EMSGSIZE;
 }
 
-static int kl_get_doit(struct sk_buff *skb, struct genl_info *info)
+int kvm_lstar_nl_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	const struct kl_vcpu *r;
 	struct kl_filter f;
@@ -238,7 +237,7 @@ static bool kl_dump_one(struct sk_buff *skb, struct netlink_callback *cb,
  * part walks: one VM's records (VM filter), the caller's own (no
  * CAP_NET_ADMIN), or the table by creation number from the cursor on.
  */
-static int kl_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+int kvm_lstar_nl_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct kl_dump_ctx *ctx = (struct kl_dump_ctx *)cb->ctx;
 	const struct kl_vcpu *r;
@@ -256,7 +255,7 @@ static int kl_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 	return n ? skb->len : 0;
 }
 
-static int kl_clear_doit(struct sk_buff *skb, struct genl_info *info)
+int kvm_lstar_nl_clear_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct kl_filter f;
 
@@ -278,27 +277,36 @@ static int kl_clear_doit(struct sk_buff *skb, struct genl_info *info)
 	return 0;
 }
 
+/*
+ * GET and CLEAR share the generated policy, each up to the last attribute
+ * of its requests in the spec: GET vm, pid (dump) and vcpu (do), CLEAR vm
+ * and pid.  Strict parsing refuses an attribute past maxattr, and one the
+ * policy has no type for.
+ */
+static_assert(ARRAY_SIZE(kvm_lstar_nl_policy) == KVM_LSTAR_A_VCPU + 1,
+	      "the spec's requests changed: review each op's maxattr");
+
 static const struct genl_ops kl_ops[] = {
 	{
 		.cmd = KVM_LSTAR_CMD_STATUS,
-		.doit = kl_status_doit,
+		.doit = kvm_lstar_nl_status_doit,
 		.policy = kl_status_policy,
 		.maxattr = ARRAY_SIZE(kl_status_policy) - 1,
 	},
 	{
 		.cmd = KVM_LSTAR_CMD_GET,
-		.doit = kl_get_doit,
+		.doit = kvm_lstar_nl_get_doit,
 		.start = kl_get_start,
-		.dumpit = kl_get_dumpit,
-		.policy = kl_get_policy,
-		.maxattr = ARRAY_SIZE(kl_get_policy) - 1,
+		.dumpit = kvm_lstar_nl_get_dumpit,
+		.policy = kvm_lstar_nl_policy,
+		.maxattr = KVM_LSTAR_A_VCPU,
 	},
 	{
 		.cmd = KVM_LSTAR_CMD_CLEAR,
-		.doit = kl_clear_doit,
-		.policy = kl_clear_policy,
-		.maxattr = ARRAY_SIZE(kl_clear_policy) - 1,
-		/* CAP_NET_ADMIN: checked in kl_clear_doit(), with a message */
+		.doit = kvm_lstar_nl_clear_doit,
+		.policy = kvm_lstar_nl_policy,
+		.maxattr = KVM_LSTAR_A_PID,
+		/* CAP_NET_ADMIN: checked in kvm_lstar_nl_clear_doit(), with a message */
 	},
 };
 
@@ -324,7 +332,7 @@ static void kl_send_event(const struct kl_event *e)
 	struct sk_buff *msg;
 	void *hdr;
 
-	if (!genl_has_listeners(&kl_family, &init_net, KL_MCGRP_EVENTS))
+	if (!genl_has_listeners(&kl_family, &init_net, KVM_LSTAR_NLGRP_EVENTS))
 		return;
 	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!msg) {
@@ -339,7 +347,7 @@ static void kl_send_event(const struct kl_event *e)
 		return;
 	}
 	genlmsg_end(msg, hdr);
-	genlmsg_multicast(&kl_family, msg, 0, KL_MCGRP_EVENTS, GFP_KERNEL);
+	genlmsg_multicast(&kl_family, msg, 0, KVM_LSTAR_NLGRP_EVENTS, GFP_KERNEL);
 }
 
 static void kl_event_work_fn(struct work_struct *work)

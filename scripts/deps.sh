@@ -24,8 +24,9 @@ pkgs=(
 	debootstrap python3
 	# the end-to-end suite runs bpftrace on kvm:kvm_msr beside the module
 	bpftrace
-	# make spec-check: the YNL spec against the kernel's genetlink schema;
-	# the ynl suite also runs libnl's genl-ctrl-list in the VM harness
+	# make spec-check and make regen: the YNL spec against the kernel's
+	# schema, and the kernel's generator; the ynl suite also runs libnl's
+	# genl-ctrl-list in the VM harness
 	python3-jsonschema python3-yaml libnl-utils
 	# Debian packages (make deb, make deb-check): debhelper and dh-dkms build
 	# them, lintian checks them, debootstrap makes the clean bookworm chroot

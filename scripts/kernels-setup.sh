@@ -50,8 +50,9 @@ setup_612() {
 	pkg=$(apt-cache show 'linux-headers-amd64/bookworm-backports' 2>/dev/null |
 		sed -n 's/^Depends: .*\(linux-headers-6\.12[^ ,]*-amd64\).*/\1/p' | head -n1)
 	[ -n "$pkg" ] || die "bookworm-backports offers no linux-headers-6.12*-amd64 today"
-	# linux-source-6.12 too: the YNL schema and tools (make spec-check, and
-	# ynl in the VM harness) first ship in 6.12's sources.
+	# linux-source-6.12 too: the YNL schemas and tools (make spec-check,
+	# make regen and lint's check of the generated files, ynl in the VM harness)
+	# first ship in 6.12's sources.
 	if dpkg-query -W -f='${Status}' "$pkg" linux-source-6.12 2>/dev/null |
 		grep -c 'ok installed' | grep -qx 2; then
 		return 0

@@ -8,7 +8,7 @@
 #
 #   bpftrace   Debian's bpftrace with its LLVM and clang libraries (~150 MB)
 #   ynl        python3 with yaml and jsonschema, the kernel's ynl CLI and the
-#              genetlink schema (from linux-source-6.12), and libnl's
+#              genetlink-legacy schema (from linux-source-6.12), and libnl's
 #              genl-ctrl-list
 #
 # build-extra.sh --inputs NAME prints the files whose change rebuilds it.
@@ -58,7 +58,7 @@ ynl)
 	done
 	mkdir -p "$s/usr/share/kvm-lstar/ynl"
 	cp -a "$ynl/tools/net/ynl/." "$s/usr/share/kvm-lstar/ynl/"
-	cp "$ynl/Documentation/netlink/genetlink.yaml" "$s/usr/share/kvm-lstar/ynl/"
+	cp "$ynl/Documentation/netlink/genetlink-legacy.yaml" "$s/usr/share/kvm-lstar/ynl/"
 	;;
 *)
 	echo "build-extra: unknown layer '$name' (known: bpftrace, ynl)" >&2

@@ -3,8 +3,8 @@
 #
 # tests/vm/suites/ynl.sh: doc/kvm_lstar.yaml drives the live module through
 # the kernel's own ynl CLI (from linux-source-6.12, validating the spec
-# against the genetlink schema on every call), and libnl's genl-ctrl-list
-# shows the family and its group.
+# against the genetlink-legacy schema on every call), and libnl's
+# genl-ctrl-list shows the family and its group.
 #
 # bench-needs: ynl
 set -u
@@ -14,7 +14,7 @@ mkdir -p $t
 . /bench/lib.sh
 ynl() {
 	python3 /usr/share/kvm-lstar/ynl/cli.py --spec /usr/share/kvm-lstar/kvm_lstar.yaml \
-		--schema /usr/share/kvm-lstar/ynl/genetlink.yaml --output-json "$@"
+		--schema /usr/share/kvm-lstar/ynl/genetlink-legacy.yaml --output-json "$@"
 }
 
 echo "== genl-ctrl-list: the family, its version and its events group"
