@@ -23,7 +23,8 @@
 #                      with a planted bug (FUZZ_PLANT, see fuzz.h) that fires
 #                      on a seed must each be reported, with an artifact
 #
-# Logs are in $(O)/fuzz/logs/.  tests/fuzz/run.sh is the runner.
+# Logs are in $(O)/fuzz/logs/.  tests/fuzz/run.sh runs one target,
+# tests/fuzz/all.sh all of them.
 
 FUZZ_DIR := tests/fuzz
 FUZZ_O = $(O)/fuzz
@@ -39,9 +40,8 @@ FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-fra
 FUZZ_CFLAGS = $(USER_CFLAGS) -DKVMLSTAR_BUILDING $(FUZZ_SAN)
 FUZZ_LIBS := -lelf
 
-# libFuzzer options per target.
-FUZZ_FLAGS_map = -max_len=4096 -dict=$(FUZZ_DIR)/map.dict
-FUZZ_FLAGS_vmlinux = -max_len=4096
+# Their libFuzzer options and the planted bugs' expected reports are in
+# tests/fuzz/all.sh, which runs them.
 
 FUZZ_LIB_OBJS = $(patsubst lib/%.c,$(FUZZ_O)/lib/%.o,$(FUZZ_LIB_SRCS))
 FUZZ_BINS = $(addprefix $(FUZZ_O)/fuzz_,$(FUZZ_TARGETS))
@@ -50,7 +50,6 @@ FUZZ_BINS = $(addprefix $(FUZZ_O)/fuzz_,$(FUZZ_TARGETS))
 FUZZ_PLANTS := map-1 map-2 map-3 map-4 vmlinux-1
 FUZZ_PLANT_BINS = $(addprefix $(FUZZ_O)/plant/fuzz_,$(FUZZ_PLANTS))
 FUZZ_HDRS = $(FUZZ_DIR)/fuzz.h $(LIB_HDRS)
-FUZZ_RUN := $(FUZZ_DIR)/run.sh
 
 .PHONY: fuzz fuzz-check fuzz-selftest fuzz-build fuzz-tools
 
@@ -80,40 +79,13 @@ $(FUZZ_O)/plant/fuzz_%: $(FUZZ_HDRS) $(FUZZ_LIB_OBJS) $(wildcard $(FUZZ_DIR)/fuz
 
 .SECONDARY: $(FUZZ_LIB_OBJS) $(FUZZ_BINS:=.o)
 
-# run SECONDS: every target in turn, all of them even when one fails.
-define fuzz_run_sh
-fail=0; \
-$(foreach t,$(FUZZ_TARGETS),$(FUZZ_RUN) $(t) $(FUZZ_O)/fuzz_$(t) $(1) $(FUZZ_DIR)/corpus/$(t) \
-	$(FUZZ_O)/corpus/$(t) $(FUZZ_O)/artifacts/$(t) $(FUZZ_O)/logs/$(t).log \
-	$(FUZZ_FLAGS_$(t)) || fail=1;) \
-if [ $$fail = 0 ]; then \
-	echo "fuzz: no failure; inputs that fail would be kept in $(FUZZ_O)/artifacts/"; \
-else \
-	echo "fuzz: FAILED; the failing inputs are in $(FUZZ_O)/artifacts/ (logs in $(FUZZ_O)/logs/)"; \
-	exit 1; \
-fi
-endef
-
-# Each planted bug must be reported with its own kind of report.
-FUZZ_EXPECT_1 := planted bug: abort
-FUZZ_EXPECT_2 := AddressSanitizer: heap-buffer-overflow
-FUZZ_EXPECT_3 := LeakSanitizer: detected memory leaks
-FUZZ_EXPECT_4 := runtime error: signed integer overflow
-
-define fuzz_selftest_sh
-d=$(FUZZ_O)/selftest; rm -rf $$d; fail=0; \
-$(foreach p,$(FUZZ_PLANTS),$(FUZZ_RUN) --expect '$(FUZZ_EXPECT_$(lastword $(subst -, ,$(p))))' \
-	plant-$(p) $(FUZZ_O)/plant/fuzz_$(p) $(FUZZ_SELFTEST_SECONDS) \
-	$(FUZZ_DIR)/corpus/$(firstword $(subst -, ,$(p))) $$d/corpus-$(p) $$d/artifacts-$(p) \
-	$$d/$(p).log $(FUZZ_FLAGS_$(firstword $(subst -, ,$(p)))) || fail=1;) \
-[ $$fail = 0 ] || { echo "fuzz-selftest: FAILED: a planted bug went unreported" >&2; exit 1; }
-endef
-
+# The runs themselves: tests/fuzz/all.sh, over tests/fuzz/run.sh.
 fuzz: $(FUZZ_BINS)
-	@$(call fuzz_run_sh,$(FUZZ_SECONDS))
+	@$(FUZZ_DIR)/all.sh $(FUZZ_O) run $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 fuzz-selftest: $(FUZZ_PLANT_BINS)
-	@$(fuzz_selftest_sh)
+	@$(FUZZ_DIR)/all.sh $(FUZZ_O) selftest $(FUZZ_SELFTEST_SECONDS) $(FUZZ_PLANTS)
 
 fuzz-check: $(FUZZ_BINS) $(FUZZ_PLANT_BINS)
-	@$(fuzz_selftest_sh); $(call fuzz_run_sh,$(FUZZ_CHECK_SECONDS))
+	@$(FUZZ_DIR)/all.sh $(FUZZ_O) selftest $(FUZZ_SELFTEST_SECONDS) $(FUZZ_PLANTS)
+	@$(FUZZ_DIR)/all.sh $(FUZZ_O) run $(FUZZ_CHECK_SECONDS) $(FUZZ_TARGETS)
