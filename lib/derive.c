@@ -21,6 +21,8 @@ KVMLSTAR_API int kvmlstar_derive(uint64_t lstar, uint64_t link, uint64_t *offset
 {
 	uint64_t off;
 
+	if (!offset)
+		return kvmlstar__null(err, "kvmlstar_derive", "offset is NULL");
 	/*
 	 * KVM starts every vCPU with LSTAR 0; it stays 0 until the guest's
 	 * syscall_init() runs, and forever on a FRED kernel, which programs

@@ -21,6 +21,16 @@ int kvmlstar__fail(struct kvmlstar_error *err, enum kvmlstar_err code,
 int kvmlstar__ok(struct kvmlstar_error *err);
 
 /*
+ * A NULL handle or pointer (or an empty name) passed to @func: fail with
+ * KVMLSTAR_E_BAD_INPUT and "@func: @what", the same way at every entry point.
+ */
+int kvmlstar__null(struct kvmlstar_error *err, const char *func, const char *what);
+
+/* A value quoted in a message: kvmlstar_shorten() into a local buffer. */
+#define KVMLSTAR__SHOWN(var, s)	char var##_buf[KVMLSTAR_SHORT_LEN]; \
+				const char *var = kvmlstar_shorten(s, var##_buf)
+
+/*
  * The code for a failed system call: KVMLSTAR_E_PERMISSION for EACCES and
  * EPERM, KVMLSTAR_E_NOMEM for ENOMEM, KVMLSTAR_E_IO for everything else.
  */

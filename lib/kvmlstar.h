@@ -124,31 +124,38 @@ enum kvmlstar_err {
 	KVMLSTAR_E_UNAVAILABLE,
 };
 
+/* Room kvmlstar_shorten() needs: 160 bytes of text and the NUL. */
+#define KVMLSTAR_SHORT_LEN		161
+
 /**
  * struct kvmlstar_error - details of a failure.
  * @code: the same value the failing function returned.
  * @sys_errno: the errno behind the failure when a system call or libelf
  *	reported one, else 0.
- * @msg: one line of text, NUL-terminated, possibly truncated to fit.
+ * @msg: one line of text, NUL-terminated, valid UTF-8 whenever the values
+ *	it quotes (file and symbol names) are.  Long values are shortened in
+ *	the middle ("/very/long/...name") so that the reason always fits; a
+ *	message that still does not fit is cut at a character boundary.
+ * @reserved: zeroed by the library; later versions put new fields here,
+ *	so the struct keeps its size (and callers built against 1.0 their
+ *	ABI) while it grows.
  */
 struct kvmlstar_error {
 	enum kvmlstar_err code;
 	int sys_errno;
 	char msg[512];
+	uint32_t reserved[8];
 };
 
 /**
- * kvmlstar_err_class() - JSON class name of an error code.
+ * kvmlstar_err_class() - name of an error code's class.
  * @code: an error code.
  *
  * Return: a static string: "ok" for KVMLSTAR_OK; "lstar_unsupported",
  * "lstar_zero", "link_unknown", "non_canonical", "link_above_lstar",
  * "misaligned", "out_of_range", "not_found", "no_module", "permission",
- * "timeout", "bad_input", "unavailable" for the codes of those names.  KVMLSTAR_E_IO and
- * KVMLSTAR_E_NOMEM have no class of their own in the CLI contract and are
- * reported as "bad_input" (the input could not be read or handled); their
- * exit status (1) still tells them apart from a usage error.  Unknown codes
- * give "bad_input" too.
+ * "timeout", "bad_input", "io", "nomem", "unavailable" for the codes of
+ * those names; "unknown" for a code this library does not know.
  */
 KVMLSTAR_API const char *kvmlstar_err_class(enum kvmlstar_err code);
 
@@ -163,20 +170,17 @@ KVMLSTAR_API const char *kvmlstar_err_class(enum kvmlstar_err code);
 KVMLSTAR_API bool kvmlstar_err_retryable(enum kvmlstar_err code);
 
 /**
- * kvmlstar_err_exit_status() - the CLI exit status for an error code.
- * @code: an error code.
+ * kvmlstar_shorten() - a string cut to fit a message.
+ * @s: the string (a path, a symbol name).
+ * @buf: at least KVMLSTAR_SHORT_LEN bytes.
  *
- * Return: 0 for KVMLSTAR_OK; 3 for the retryable codes (see
- * kvmlstar_err_retryable()); 4 for the permanent derivation codes
- * (link_unknown, link_above_lstar, misaligned, out_of_range) and
- * unavailable; 1 for the
- * run-time codes (not_found, no_module, permission, bad_input, io, nomem)
- * and unknown codes.  The library reports KVMLSTAR_E_BAD_INPUT for unusable
- * input data (a file that is not a vmlinux, ...), which is a run-time error;
- * a malformed command line is a usage error (2) that only the CLI can
- * recognise, so this function never returns 2.
+ * Copies @s when it has at most 160 bytes; otherwise its first and last
+ * bytes around "...", cut at UTF-8 character boundaries, 160 bytes in
+ * all.  What the library's own messages do with the values they quote.
+ *
+ * Return: @buf, or "(null)" for a NULL @s or @buf.
  */
-KVMLSTAR_API int kvmlstar_err_exit_status(enum kvmlstar_err code);
+KVMLSTAR_API const char *kvmlstar_shorten(const char *s, char buf[KVMLSTAR_SHORT_LEN]);
 
 /**
  * kvmlstar_hex() - format a u64 the way the project prints addresses.
@@ -186,7 +190,7 @@ KVMLSTAR_API int kvmlstar_err_exit_status(enum kvmlstar_err code);
  * Writes lowercase hex with a "0x" prefix and no leading zeros ("0x0",
  * "0xffffffff81e00080").
  *
- * Return: @buf.
+ * Return: @buf; NULL when @buf is NULL.
  */
 KVMLSTAR_API char *kvmlstar_hex(uint64_t value, char buf[KVMLSTAR_HEX_LEN]);
 
@@ -208,7 +212,8 @@ KVMLSTAR_API char *kvmlstar_hex(uint64_t value, char buf[KVMLSTAR_HEX_LEN]);
  * MSR_LSTAR that happens to equal the link address; a caller that must know
  * has to ask another source (the guest's command line or config).
  *
- * Return: KVMLSTAR_OK or one of the derivation codes above.
+ * Return: KVMLSTAR_OK, one of the derivation codes above, or
+ * KVMLSTAR_E_BAD_INPUT for a NULL @offset.
  */
 KVMLSTAR_API int kvmlstar_derive(uint64_t lstar, uint64_t link, uint64_t *offset,
 				 struct kvmlstar_error *err);
@@ -236,26 +241,35 @@ struct kvmlstar_syms;
  * @out: where to store the new handle on success.
  * @err: error details, or NULL.
  *
- * A vmlinux is mapped, not read: its .symtab is searched in place, so a
- * vmlinux with debug info (hundreds of MB) costs little memory.  It must be
- * a 64-bit x86_64 ELF with a .symtab; a stripped image (such as the ELF
- * inside a bzImage) is refused with a message naming the fix (the
- * linux-image-<ver>-dbg package's /usr/lib/debug/boot/vmlinux-<ver>, or a
- * System.map).
+ * A vmlinux must be a regular file holding a 64-bit x86_64 ELF kernel: a
+ * linked image whose code is in the kernel half of the address space (an
+ * ordinary program is refused as "not a Linux kernel"), with a .symtab.
+ * Only its section headers, notes, .symtab and .strtab are read (a few MB
+ * for a distribution kernel; the debug info is never touched), into
+ * memory, at open: the handle holds no file descriptor and no mapping, so
+ * a file that is replaced or truncated later does not disturb it.  A
+ * stripped image (such as the ELF inside a bzImage) is refused with a
+ * message naming the fix (the linux-image-<ver>-dbg package's
+ * /usr/lib/debug/boot/vmlinux-<ver>, or a System.map).
  *
  * Map text is read as a stream (a pipe works too) and indexed in memory.
  * Lines are "ADDRESS TYPE NAME", optionally followed by "\t[module]";
- * module lines are skipped.  Any type letter is accepted.  When a name
- * appears more than once, the first occurrence of type T or t (text) wins;
- * if it never has a text type, its first occurrence wins.  Blank lines are
- * ignored; any other line that does not fit is an error naming the line.
- * A file without symbols, or a /proc/kallsyms whose addresses are all 0
- * (hidden from an unprivileged reader: KVMLSTAR_E_PERMISSION), is refused.
+ * ADDRESS has the 16 hex digits of a 64-bit kernel's map.  Module lines
+ * are skipped, and so are undefined symbols (types U, w and v).  When a
+ * name appears more than once, the first occurrence of type T or t (text)
+ * wins; if it never has a text type, its first occurrence wins.  Blank
+ * lines are ignored; any other line that does not fit, or is longer than
+ * 64 KiB, is an error naming the line.  A file without symbols, or a
+ * /proc/kallsyms whose addresses are all 0 (hidden from an unprivileged
+ * reader: KVMLSTAR_E_PERMISSION), is refused.  A FIFO is waited for at
+ * most 5 s for its first data, so one that no program writes to fails
+ * instead of blocking for ever.
  *
  * Return: KVMLSTAR_OK; KVMLSTAR_E_IO or KVMLSTAR_E_PERMISSION when the file
  * cannot be opened or read; KVMLSTAR_E_BAD_INPUT for unusable contents
- * (empty, directory, not ELF, not x86_64, 32-bit, truncated, stripped,
- * garbage text); KVMLSTAR_E_NOMEM.
+ * (empty, directory, not ELF, not x86_64, 32-bit, not a kernel, truncated,
+ * stripped, garbage text, a FIFO without a writer) and for a NULL or empty
+ * @path or a NULL @out; KVMLSTAR_E_NOMEM.
  */
 KVMLSTAR_API int kvmlstar_syms_open(const char *path, enum kvmlstar_symfmt fmt,
 				    struct kvmlstar_syms **out,
@@ -270,13 +284,38 @@ KVMLSTAR_API int kvmlstar_syms_open(const char *path, enum kvmlstar_symfmt fmt,
  *
  * In a vmlinux, undefined symbols and section/file symbols are ignored;
  * among several definitions of one name the first in an executable section
- * wins, else the first.
+ * wins, else the first.  A text symbol of a map whose address is outside
+ * the kernel half means the map is not a kernel's: KVMLSTAR_E_BAD_INPUT.
+ * Lookups do not modify the handle: threads may share one.
  *
- * Return: KVMLSTAR_OK, KVMLSTAR_E_NOT_FOUND, or KVMLSTAR_E_BAD_INPUT for a
- * NULL or empty name.
+ * Return: KVMLSTAR_OK, KVMLSTAR_E_NOT_FOUND, or KVMLSTAR_E_BAD_INPUT for
+ * such a map, a NULL handle or pointer, or an empty name.
  */
-KVMLSTAR_API int kvmlstar_syms_lookup(struct kvmlstar_syms *syms, const char *name,
+KVMLSTAR_API int kvmlstar_syms_lookup(const struct kvmlstar_syms *syms, const char *name,
 				      uint64_t *addr, struct kvmlstar_error *err);
+
+/**
+ * kvmlstar_syms_find() - look up one symbol without keeping a handle.
+ * @path: a vmlinux or a System.map, as for kvmlstar_syms_open().
+ * @fmt: its format, or KVMLSTAR_SYMFMT_AUTO.
+ * @name: the symbol.
+ * @addr: where to store the address on success.
+ * @err: error details, or NULL.
+ *
+ * The answer is the one kvmlstar_syms_open() and kvmlstar_syms_lookup()
+ * give, found faster for map text: the text is searched as it is read, as
+ * grep would, without an index, and the search stops at the name's first
+ * text definition.  So only the first line and the lines that define
+ * @name are checked; garbage elsewhere is reported only when the name is
+ * not found (the whole file is then checked as kvmlstar_syms_open()
+ * would).  For a vmlinux it is kvmlstar_syms_open(), one lookup and
+ * kvmlstar_syms_close().  Open a handle instead to look up many names.
+ *
+ * Return: as kvmlstar_syms_open() and kvmlstar_syms_lookup().
+ */
+KVMLSTAR_API int kvmlstar_syms_find(const char *path, enum kvmlstar_symfmt fmt,
+				    const char *name, uint64_t *addr,
+				    struct kvmlstar_error *err);
 
 /**
  * kvmlstar_syms_format() - what an open handle reads.

@@ -12,6 +12,16 @@
  * Visibility is decided by the kernel: a caller sees the records of VMs
  * whose VMM process has the caller's uid; CAP_NET_ADMIN sees all.
  * A record the caller may not see answers exactly as a missing one.
+ *
+ * Growing structs: struct kvmlstar_record and struct kvmlstar_status gain
+ * fields at their end in later versions, without a new soname.  Every
+ * call that fills one takes its size: pass sizeof() of the struct your
+ * code was built with.  The library fills that many bytes: the fields
+ * both sides know, and zeros for fields newer than the library (every
+ * field added later reads 0 for "not known").  A size below the 1.0
+ * struct's (KVMLSTAR_RECORD_SIZE_1, KVMLSTAR_STATUS_SIZE_1) is refused.
+ * Records handed to a kvmlstar_record_fn are the library's own: read
+ * them, or copy them into your struct (a copy takes your sizeof).
  */
 #ifndef KVMLSTAR_NETLINK_H
 #define KVMLSTAR_NETLINK_H
@@ -59,6 +69,10 @@ enum kvmlstar_path_state {
 	KVMLSTAR_PATH_DISABLED = 2,	/* applicable but turned off: see reason */
 };
 
+/* Sizes of the structs of libkvmlstar 1.0: the least a caller may pass. */
+#define KVMLSTAR_RECORD_SIZE_1		64
+#define KVMLSTAR_STATUS_SIZE_1		376
+
 /**
  * struct kvmlstar_record - one (VM, vCPU) as the module reports it.
  * @vm: module-assigned VM number, never reused while the module is loaded.
@@ -67,24 +81,25 @@ enum kvmlstar_path_state {
  * @uid: uid of the VMM process.
  * @lstar: first LSTAR value of the current epoch; 0 while not captured.
  * @current: latest LSTAR value seen.
+ * @captured_ns: CLOCK_BOOTTIME nanoseconds of the capture.
  * @epoch: 0 until captured, 1 for the first boot, +1 each time LSTAR is seen
  *	back at 0 and then written again.
  * @writes: distinct values seen in this epoch.
- * @changed: the value changed after the first write of the epoch.
  * @source: where the first value was seen.
- * @captured_ns: CLOCK_BOOTTIME nanoseconds of the capture.
- * @gone: the VMM process has exited (the record is kept).
  * @event: for kvmlstar_nl_next_event() (and kvmlstar_wait() when an event
  *	answered it) what happened; KVMLSTAR_EVENT_NONE otherwise.
- * @hypervisor: the guest enabled SVM or VMX in this epoch: it runs guests
- *	of its own, whose LSTAR values (and its own rewrites since then) are
- *	not recorded.  Always false with a module before 0.2.
  * @unavailable: why this vCPU's LSTAR cannot be seen, for the record's
  *	life (an SEV-ES, SEV-SNP or TDX guest, whose state KVM keeps
  *	encrypted); KVMLSTAR_UNAVAILABLE_NONE when it can, and always with a
  *	module before 0.2.  kvmlstar_unavailable_reason() says it in words.
+ * @changed: the value changed after the first write of the epoch.
+ * @gone: the VMM process has exited (the record is kept).
+ * @hypervisor: the guest enabled SVM or VMX in this epoch: it runs guests
+ *	of its own, whose LSTAR values (and its own rewrites since then) are
+ *	not recorded.  Always false with a module before 0.2.
  *
- * A record is captured when @epoch >= 1; @lstar is then not 0.
+ * A record is captured when @epoch >= 1; @lstar is then not 0.  Later
+ * versions add fields after @hypervisor (see "Growing structs" above).
  */
 struct kvmlstar_record {
 	uint32_t vm;
@@ -93,15 +108,15 @@ struct kvmlstar_record {
 	uint32_t uid;
 	uint64_t lstar;
 	uint64_t current;
+	uint64_t captured_ns;
 	uint32_t epoch;
 	uint32_t writes;
-	bool changed;
 	enum kvmlstar_source source;
-	uint64_t captured_ns;
-	bool gone;
 	enum kvmlstar_event event;
-	bool hypervisor;
 	enum kvmlstar_unavailable unavailable;
+	bool changed;
+	bool gone;
+	bool hypervisor;
 };
 
 /**
@@ -119,6 +134,8 @@ struct kvmlstar_record {
  *	the same record (past its budget, or with the module's queue full),
  *	or lost for want of memory.
  * @refused: vCPUs not recorded because the table was full of live VMs.
+ *
+ * Later versions add fields after @refused (see "Growing structs" above).
  */
 struct kvmlstar_status {
 	char version[64];
@@ -157,6 +174,9 @@ typedef int (*kvmlstar_record_fn)(const struct kvmlstar_record *rec, void *arg);
  * @out: where to store the new handle on success.
  * @err: error details, or NULL.
  *
+ * Every function taking a handle refuses a NULL one, and NULL output
+ * pointers, with KVMLSTAR_E_BAD_INPUT.
+ *
  * Return: KVMLSTAR_OK; KVMLSTAR_E_NO_MODULE when the family is not
  * registered (the module is not loaded: the message names the fix);
  * KVMLSTAR_E_IO; KVMLSTAR_E_NOMEM.
@@ -173,12 +193,13 @@ KVMLSTAR_API void kvmlstar_nl_close(struct kvmlstar_nl *nl);
  * kvmlstar_nl_status() - the module's state.
  * @nl: an open handle.
  * @st: where to store the state on success.
+ * @size: sizeof(*@st) as the caller was built.
  * @err: error details, or NULL.
  *
  * Return: KVMLSTAR_OK or a run-time error code.
  */
 KVMLSTAR_API int kvmlstar_nl_status(struct kvmlstar_nl *nl, struct kvmlstar_status *st,
-				    struct kvmlstar_error *err);
+				    size_t size, struct kvmlstar_error *err);
 
 /**
  * kvmlstar_nl_get() - one record.
@@ -186,6 +207,7 @@ KVMLSTAR_API int kvmlstar_nl_status(struct kvmlstar_nl *nl, struct kvmlstar_stat
  * @vm: the VM number (not 0).
  * @vcpu: the vCPU id.
  * @rec: where to store the record on success.
+ * @size: sizeof(*@rec) as the caller was built.
  * @err: error details, or NULL.
  *
  * A record exists from the vCPU's first VM exit on, captured or not.
@@ -195,7 +217,8 @@ KVMLSTAR_API int kvmlstar_nl_status(struct kvmlstar_nl *nl, struct kvmlstar_stat
  * run-time error code.
  */
 KVMLSTAR_API int kvmlstar_nl_get(struct kvmlstar_nl *nl, uint32_t vm, uint32_t vcpu,
-				 struct kvmlstar_record *rec, struct kvmlstar_error *err);
+				 struct kvmlstar_record *rec, size_t size,
+				 struct kvmlstar_error *err);
 
 /**
  * kvmlstar_nl_dump() - every visible record that matches a filter.
@@ -223,13 +246,15 @@ KVMLSTAR_API int kvmlstar_nl_dump(struct kvmlstar_nl *nl, const struct kvmlstar_
  * @filter: as for kvmlstar_nl_dump().
  * @recs: where to store the array on success; free() it.  NULL when
  *	nothing matched.
+ * @size: sizeof(struct kvmlstar_record) as the caller was built: the
+ *	array's elements are that size, so (*@recs)[i] is record i.
  * @n: where to store the number of records on success.
  * @err: error details, or NULL.
  *
  * Return: KVMLSTAR_OK or a run-time error code.
  */
 KVMLSTAR_API int kvmlstar_nl_list(struct kvmlstar_nl *nl, const struct kvmlstar_filter *filter,
-				  struct kvmlstar_record **recs, size_t *n,
+				  struct kvmlstar_record **recs, size_t size, size_t *n,
 				  struct kvmlstar_error *err);
 
 /**
@@ -254,7 +279,9 @@ KVMLSTAR_API int kvmlstar_nl_clear(struct kvmlstar_nl *nl, const struct kvmlstar
  * Events carry every VM's records, so the kernel lets only CAP_NET_ADMIN
  * listen.  Events that happen before this call are not delivered: to miss
  * nothing, subscribe first and dump after (kvmlstar_wait() does).
- * Subscribing again is a no-op.
+ * Subscribing again is a no-op.  kvmlstar_wait() does not read from this
+ * subscription (it uses a socket of its own), so events queued here stay
+ * for kvmlstar_nl_next_event().
  *
  * Return: KVMLSTAR_OK; KVMLSTAR_E_PERMISSION, and only in this case, when
  * the kernel refused the subscription because the caller lacks
@@ -264,10 +291,27 @@ KVMLSTAR_API int kvmlstar_nl_clear(struct kvmlstar_nl *nl, const struct kvmlstar
 KVMLSTAR_API int kvmlstar_nl_subscribe(struct kvmlstar_nl *nl, struct kvmlstar_error *err);
 
 /**
+ * kvmlstar_nl_event_fd() - the file descriptor events arrive on.
+ * @nl: a handle.
+ *
+ * For poll()/epoll loops: the descriptor becomes readable (POLLIN) when an
+ * event is queued, or when events were lost.  Then call
+ * kvmlstar_nl_next_event() with timeout 0 until it returns
+ * KVMLSTAR_E_TIMEOUT (several events can arrive in one datagram, so one
+ * readiness can carry more than one event).  Only read it through the
+ * library; the handle owns it, and kvmlstar_nl_close() closes it.
+ *
+ * Return: the descriptor of a subscribed handle; -1 before
+ * kvmlstar_nl_subscribe() or for a NULL handle.
+ */
+KVMLSTAR_API int kvmlstar_nl_event_fd(const struct kvmlstar_nl *nl);
+
+/**
  * kvmlstar_nl_next_event() - wait for the next event.
  * @nl: a subscribed handle.
  * @timeout_ms: how long to wait; 0 polls; negative waits without limit.
  * @ev: where to store the event (a record with @ev->event set) on success.
+ * @size: sizeof(*@ev) as the caller was built.
  * @err: error details, or NULL.
  *
  * Events of every visible VM arrive, in the order they happened; filter
@@ -281,7 +325,7 @@ KVMLSTAR_API int kvmlstar_nl_subscribe(struct kvmlstar_nl *nl, struct kvmlstar_e
  * code.
  */
 KVMLSTAR_API int kvmlstar_nl_next_event(struct kvmlstar_nl *nl, int timeout_ms,
-					struct kvmlstar_record *ev,
+					struct kvmlstar_record *ev, size_t size,
 					struct kvmlstar_error *err);
 
 /**
@@ -292,6 +336,7 @@ KVMLSTAR_API int kvmlstar_nl_next_event(struct kvmlstar_nl *nl, int timeout_ms,
  * @timeout_ms: how long to wait; 0 looks once; negative waits without
  *	limit.
  * @rec: where to store the captured record on success.
+ * @size: sizeof(*@rec) as the caller was built.
  * @err: error details, or NULL.
  *
  * Returns as soon as a matching record with epoch >= 1 exists, whether it
@@ -302,8 +347,13 @@ KVMLSTAR_API int kvmlstar_nl_next_event(struct kvmlstar_nl *nl, int timeout_ms,
  * the caller may not subscribe (no CAP_NET_ADMIN) it dumps every 50 ms
  * instead, which is equally race-free since the module keeps the state.
  * When several VMs match, the captured one with the highest vm number
- * (the newest) wins.  A subscription this call made is dropped before it
- * returns.
+ * (the newest) wins.  It listens on an event socket of its own, opened
+ * for the call and closed before it returns: on a handle the caller has
+ * subscribed, the caller's events are neither read nor dropped, and they
+ * stay queued (up to the socket's buffer) for kvmlstar_nl_next_event().
+ * After an overrun it empties its socket before it looks again, reading
+ * at most 8192 datagrams; under a flood that refills it faster, it takes
+ * a fresh socket instead, so the wait never spins on a flood.
  *
  * Return: KVMLSTAR_OK; KVMLSTAR_E_UNAVAILABLE, with that record in @rec;
  * KVMLSTAR_E_TIMEOUT; KVMLSTAR_E_IO with sys_errno EINTR when a signal
@@ -311,7 +361,7 @@ KVMLSTAR_API int kvmlstar_nl_next_event(struct kvmlstar_nl *nl, int timeout_ms,
  */
 KVMLSTAR_API int kvmlstar_wait(struct kvmlstar_nl *nl, const struct kvmlstar_filter *filter,
 			       uint32_t vcpu, int timeout_ms, struct kvmlstar_record *rec,
-			       struct kvmlstar_error *err);
+			       size_t size, struct kvmlstar_error *err);
 
 /**
  * kvmlstar_source_name() - JSON name of a capture source.

@@ -21,6 +21,8 @@ KVMLSTAR_API int kvmlstar_read_lstar(int vcpu_fd, uint64_t *lstar,
 	} req;
 	int n;
 
+	if (!lstar)
+		return kvmlstar__null(err, "kvmlstar_read_lstar", "lstar is NULL");
 	memset(&req, 0, sizeof(req));
 	req.hdr.nmsrs = 1;
 	req.entry.index = KVMLSTAR_MSR_LSTAR;

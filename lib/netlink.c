@@ -8,7 +8,14 @@
  * replies of a dump would break libnl's sequence checking, and an overrun
  * of the event socket must not fail a request.  The event socket is read
  * with plain recv(), because libnl reports ENOBUFS (events lost) as
- * NLE_NOMEM, indistinguishable from a failed allocation.
+ * NLE_NOMEM, indistinguishable from a failed allocation.  kvmlstar_wait()
+ * opens an event socket of its own for the time it waits, so the events
+ * queued for the caller's subscription are left for the caller.
+ *
+ * Records and status are copied out to the size the caller passes (the
+ * sizeof of the struct it was built with): a caller built against an
+ * older, shorter struct gets the fields it knows; a newer caller gets
+ * zeros in the fields this library does not know.
  *
  * Replies are parsed against one policy with exact sizes; attributes newer
  * than this library (above KVM_LSTAR_A_MAX) are skipped by nla_parse(), so
@@ -50,20 +57,53 @@ _Static_assert(SAME(KVMLSTAR_PATH_OFF, KVM_LSTAR_PATH_OFF) &&
 #define EV_RCVBUF		(1024 * 1024)
 /* How often kvmlstar_wait() dumps when it may not subscribe. */
 #define POLL_PERIOD_MS		50
+/*
+ * Datagrams kvmlstar_wait() reads to empty its socket after an overrun,
+ * at most: more than EV_RCVBUF holds.  Under a flood that refills it as
+ * fast, it takes a fresh socket instead.
+ */
+#define DRAIN_MAX		8192
+
+_Static_assert(sizeof(struct kvmlstar_record) == KVMLSTAR_RECORD_SIZE_1,
+	       "struct kvmlstar_record of libkvmlstar 1.0");
+_Static_assert(sizeof(struct kvmlstar_status) == KVMLSTAR_STATUS_SIZE_1,
+	       "struct kvmlstar_status of libkvmlstar 1.0");
 
 static const char no_module_msg[] =
 	"the kvm_lstar kernel module is not loaded (no generic netlink family "
 	"\"" KVM_LSTAR_GENL_NAME "\"): load it with 'modprobe kvm_lstar', or "
 	"install the kvm-lstar-dkms package to build it for this kernel";
 
+/* An event socket and the datagram being handed out from it. */
+struct evsock {
+	int fd;			/* -1 while not subscribed */
+	size_t len, off;
+	unsigned char buf[EV_BUF_SIZE];
+};
+
 struct kvmlstar_nl {
 	struct nl_sock *sk;	/* requests and their replies */
 	int family;		/* the family's id, resolved at open */
-	int ev_fd;		/* the event socket; -1 until subscribed */
-	/* The datagram kvmlstar_nl_next_event() is handing out. */
-	size_t ev_len, ev_off;
-	unsigned char ev_buf[EV_BUF_SIZE];
+	struct evsock ev;	/* kvmlstar_nl_subscribe()'s */
 };
+
+/* Copy a struct out to a caller's @size bytes: what both know, zeros after. */
+static void copy_out(void *dst, size_t size, const void *src, size_t have)
+{
+	memcpy(dst, src, size < have ? size : have);
+	if (size > have)
+		memset((char *)dst + have, 0, size - have);
+}
+
+static int check_size(struct kvmlstar_error *err, const char *func, const char *what,
+		      size_t size, size_t min)
+{
+	if (size >= min)
+		return KVMLSTAR_OK;
+	return kvmlstar__fail(err, KVMLSTAR_E_BAD_INPUT, EINVAL,
+		"%s: the %s is %zu bytes, less than the %zu of libkvmlstar 1.0: pass "
+		"sizeof() of the struct", func, what, size, min);
+}
 
 #define U8	{ .type = NLA_U8, .maxlen = sizeof(uint8_t) }
 #define U32	{ .type = NLA_U32, .maxlen = sizeof(uint32_t) }
@@ -417,12 +457,15 @@ static int transact(struct kvmlstar_nl *nl, const struct request *rq, struct xac
 
 KVMLSTAR_API int kvmlstar_nl_open(struct kvmlstar_nl **out, struct kvmlstar_error *err)
 {
-	struct kvmlstar_nl *nl = calloc(1, sizeof(*nl));
+	struct kvmlstar_nl *nl;
 	int one = 1, rc;
 
+	if (!out)
+		return kvmlstar__null(err, "kvmlstar_nl_open", "out is NULL");
+	nl = calloc(1, sizeof(*nl));
 	if (!nl)
 		return kvmlstar__fail(err, KVMLSTAR_E_NOMEM, ENOMEM, "out of memory");
-	nl->ev_fd = -1;
+	nl->ev.fd = -1;
 	nl->sk = nl_socket_alloc();
 	if (!nl->sk) {
 		free(nl);
@@ -455,8 +498,8 @@ KVMLSTAR_API void kvmlstar_nl_close(struct kvmlstar_nl *nl)
 {
 	if (!nl)
 		return;
-	if (nl->ev_fd >= 0)
-		close(nl->ev_fd);
+	if (nl->ev.fd >= 0)
+		close(nl->ev.fd);
 	nl_socket_free(nl->sk);
 	free(nl);
 }
@@ -481,18 +524,24 @@ static int on_status(struct nlattr **tb, void *arg, struct kvmlstar_error *err)
 }
 
 KVMLSTAR_API int kvmlstar_nl_status(struct kvmlstar_nl *nl, struct kvmlstar_status *st,
-				    struct kvmlstar_error *err)
+				    size_t size, struct kvmlstar_error *err)
 {
 	struct request rq = { .cmd = KVM_LSTAR_CMD_STATUS, .what = "kvm_lstar status" };
 	struct one_status o = { .got = false };
 	struct xact x = { .on_reply = on_status, .arg = &o, .err = err };
-	int rc = transact(nl, &rq, &x);
+	int rc;
 
+	if (!nl || !st)
+		return kvmlstar__null(err, "kvmlstar_nl_status", nl ? "st is NULL" :
+				      "the handle is NULL");
+	rc = check_size(err, "kvmlstar_nl_status", "status", size, KVMLSTAR_STATUS_SIZE_1);
+	if (!rc)
+		rc = transact(nl, &rq, &x);
 	if (rc)
 		return rc;
 	if (!o.got)
 		return malformed(err, "no status in the reply");
-	*st = o.st;
+	copy_out(st, size, &o.st, sizeof(o.st));
 	return kvmlstar__ok(err);
 }
 
@@ -512,7 +561,8 @@ static int on_one_record(struct nlattr **tb, void *arg, struct kvmlstar_error *e
 }
 
 KVMLSTAR_API int kvmlstar_nl_get(struct kvmlstar_nl *nl, uint32_t vm, uint32_t vcpu,
-				 struct kvmlstar_record *rec, struct kvmlstar_error *err)
+				 struct kvmlstar_record *rec, size_t size,
+				 struct kvmlstar_error *err)
 {
 	struct request rq = {
 		.cmd = KVM_LSTAR_CMD_GET, .vm = vm, .vcpu = &vcpu,
@@ -522,6 +572,12 @@ KVMLSTAR_API int kvmlstar_nl_get(struct kvmlstar_nl *nl, uint32_t vm, uint32_t v
 	struct xact x = { .on_reply = on_one_record, .arg = &o, .err = err };
 	int rc;
 
+	if (!nl || !rec)
+		return kvmlstar__null(err, "kvmlstar_nl_get", nl ? "rec is NULL" :
+				      "the handle is NULL");
+	rc = check_size(err, "kvmlstar_nl_get", "record", size, KVMLSTAR_RECORD_SIZE_1);
+	if (rc)
+		return rc;
 	if (!vm)
 		return kvmlstar__fail(err, KVMLSTAR_E_BAD_INPUT, 0,
 			"VM numbers start at 1; 0 names no VM");
@@ -535,7 +591,7 @@ KVMLSTAR_API int kvmlstar_nl_get(struct kvmlstar_nl *nl, uint32_t vm, uint32_t v
 		return rc;
 	if (!o.got)
 		return malformed(err, "no record in the reply");
-	*rec = o.rec;
+	copy_out(rec, size, &o.rec, sizeof(o.rec));
 	return kvmlstar__ok(err);
 }
 
@@ -573,25 +629,28 @@ KVMLSTAR_API int kvmlstar_nl_dump(struct kvmlstar_nl *nl, const struct kvmlstar_
 	struct dump_ctx d = { .fn = fn, .arg = arg };
 	struct xact x = { .on_reply = on_dump_record, .arg = &d, .err = err };
 
+	if (!nl || !fn)
+		return kvmlstar__null(err, "kvmlstar_nl_dump", nl ? "fn is NULL" :
+				      "the handle is NULL");
 	return transact(nl, &rq, &x);
 }
 
-/* kvmlstar_nl_list(): a growing array. */
+/* kvmlstar_nl_list(): a growing array of elements of the caller's size. */
 struct list_ctx {
-	struct kvmlstar_record *recs;
-	size_t n, cap;
+	char *recs;
+	size_t n, cap, size;
 	bool nomem;
 };
 
 static int list_add(const struct kvmlstar_record *rec, void *arg)
 {
 	struct list_ctx *l = arg;
-	struct kvmlstar_record *bigger;
+	char *bigger;
 
 	if (l->n == l->cap) {
 		size_t cap = l->cap ? 2 * l->cap : 16;
 
-		bigger = realloc(l->recs, cap * sizeof(*bigger));
+		bigger = cap <= SIZE_MAX / l->size ? realloc(l->recs, cap * l->size) : NULL;
 		if (!bigger) {
 			l->nomem = true;
 			return 1;
@@ -599,16 +658,23 @@ static int list_add(const struct kvmlstar_record *rec, void *arg)
 		l->recs = bigger;
 		l->cap = cap;
 	}
-	l->recs[l->n++] = *rec;
+	copy_out(l->recs + l->n++ * l->size, l->size, rec, sizeof(*rec));
 	return 0;
 }
 
 KVMLSTAR_API int kvmlstar_nl_list(struct kvmlstar_nl *nl, const struct kvmlstar_filter *filter,
-				  struct kvmlstar_record **recs, size_t *n,
+				  struct kvmlstar_record **recs, size_t size, size_t *n,
 				  struct kvmlstar_error *err)
 {
-	struct list_ctx l = { .recs = NULL };
-	int rc = kvmlstar_nl_dump(nl, filter, list_add, &l, err);
+	struct list_ctx l = { .recs = NULL, .size = size };
+	int rc;
+
+	if (!nl || !recs || !n)
+		return kvmlstar__null(err, "kvmlstar_nl_list", !nl ? "the handle is NULL" :
+				      "recs or n is NULL");
+	rc = check_size(err, "kvmlstar_nl_list", "record", size, KVMLSTAR_RECORD_SIZE_1);
+	if (!rc)
+		rc = kvmlstar_nl_dump(nl, filter, list_add, &l, err);
 
 	if (!rc && l.nomem)
 		rc = kvmlstar__fail(err, KVMLSTAR_E_NOMEM, ENOMEM,
@@ -617,7 +683,7 @@ KVMLSTAR_API int kvmlstar_nl_list(struct kvmlstar_nl *nl, const struct kvmlstar_
 		free(l.recs);
 		return rc;
 	}
-	*recs = l.recs;
+	*recs = (struct kvmlstar_record *)(void *)l.recs;
 	*n = l.n;
 	return kvmlstar__ok(err);
 }
@@ -632,6 +698,8 @@ KVMLSTAR_API int kvmlstar_nl_clear(struct kvmlstar_nl *nl, const struct kvmlstar
 	};
 	struct xact x = { .err = err };
 
+	if (!nl)
+		return kvmlstar__null(err, "kvmlstar_nl_clear", "the handle is NULL");
 	if (rq.vm && rq.pid)
 		return kvmlstar__fail(err, KVMLSTAR_E_BAD_INPUT, 0,
 			"clear takes a pid or a VM, not both (pid %u, VM %u)", rq.pid, rq.vm);
@@ -642,13 +710,12 @@ KVMLSTAR_API int kvmlstar_nl_clear(struct kvmlstar_nl *nl, const struct kvmlstar
 /* Events                                                              */
 /* ------------------------------------------------------------------ */
 
-KVMLSTAR_API int kvmlstar_nl_subscribe(struct kvmlstar_nl *nl, struct kvmlstar_error *err)
+/* Open @ev and join the events group. */
+static int ev_open(struct kvmlstar_nl *nl, struct evsock *ev, struct kvmlstar_error *err)
 {
 	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
 	int grp, fd, e, size = EV_RCVBUF;
 
-	if (nl->ev_fd >= 0)
-		return kvmlstar__ok(err);
 	grp = genl_ctrl_resolve_grp(nl->sk, KVM_LSTAR_GENL_NAME, KVM_LSTAR_MCGRP_EVENTS);
 	if (grp == -NLE_OBJ_NOTFOUND)
 		return kvmlstar__fail(err, KVMLSTAR_E_NO_MODULE, ENOENT,
@@ -683,16 +750,31 @@ KVMLSTAR_API int kvmlstar_nl_subscribe(struct kvmlstar_nl *nl, struct kvmlstar_e
 		return kvmlstar__fail(err, kvmlstar__errno_code(e), e,
 			"cannot subscribe to kvm_lstar events: %s", strerror(e));
 	}
-	nl->ev_fd = fd;
-	nl->ev_len = nl->ev_off = 0;
+	ev->fd = fd;
+	ev->len = ev->off = 0;
 	return kvmlstar__ok(err);
 }
 
-/* Drop the subscription (kvmlstar_wait() undoing its own). */
-static void unsubscribe(struct kvmlstar_nl *nl)
+static void ev_close(struct evsock *ev)
 {
-	close(nl->ev_fd);
-	nl->ev_fd = -1;
+	if (ev->fd >= 0)
+		close(ev->fd);
+	ev->fd = -1;
+	ev->len = ev->off = 0;
+}
+
+KVMLSTAR_API int kvmlstar_nl_subscribe(struct kvmlstar_nl *nl, struct kvmlstar_error *err)
+{
+	if (!nl)
+		return kvmlstar__null(err, "kvmlstar_nl_subscribe", "the handle is NULL");
+	if (nl->ev.fd >= 0)
+		return kvmlstar__ok(err);
+	return ev_open(nl, &nl->ev, err);
+}
+
+KVMLSTAR_API int kvmlstar_nl_event_fd(const struct kvmlstar_nl *nl)
+{
+	return nl ? nl->ev.fd : -1;
 }
 
 static int64_t now_ms(void)
@@ -721,27 +803,27 @@ static int remaining_ms(int64_t deadline)
 }
 
 /* The next kvm_lstar event of the buffered datagram, if any is left. */
-static struct nlmsghdr *next_buffered(struct kvmlstar_nl *nl)
+static struct nlmsghdr *next_buffered(const struct kvmlstar_nl *nl, struct evsock *ev)
 {
-	while (nl->ev_off < nl->ev_len) {
-		struct nlmsghdr *nlh = (struct nlmsghdr *)(nl->ev_buf + nl->ev_off);
-		int left = (int)(nl->ev_len - nl->ev_off);
+	while (ev->off < ev->len) {
+		struct nlmsghdr *nlh = (struct nlmsghdr *)(ev->buf + ev->off);
+		int left = (int)(ev->len - ev->off);
 
 		if (!nlmsg_ok(nlh, left))
 			break;
-		nl->ev_off += NLMSG_ALIGN(nlh->nlmsg_len);
+		ev->off += NLMSG_ALIGN(nlh->nlmsg_len);
 		if (nlh->nlmsg_type == nl->family && genlmsg_valid_hdr(nlh, 0) &&
 		    genlmsg_hdr(nlh)->cmd == KVM_LSTAR_CMD_EVENT)
 			return nlh;
 	}
-	nl->ev_len = nl->ev_off = 0;
+	ev->len = ev->off = 0;
 	return NULL;
 }
 
 /* Wait for the event socket, then read one datagram into the buffer. */
-static int fill_buffer(struct kvmlstar_nl *nl, int64_t deadline, struct kvmlstar_error *err)
+static int fill_buffer(struct evsock *ev, int64_t deadline, struct kvmlstar_error *err)
 {
-	struct pollfd pfd = { .fd = nl->ev_fd, .events = POLLIN };
+	struct pollfd pfd = { .fd = ev->fd, .events = POLLIN };
 	ssize_t n;
 	int e;
 
@@ -756,7 +838,7 @@ static int fill_buffer(struct kvmlstar_nl *nl, int64_t deadline, struct kvmlstar
 				"waiting for kvm_lstar events: %s", strerror(e));
 		}
 		/* MSG_TRUNC: the real length, so a cut datagram is noticed. */
-		n = recv(nl->ev_fd, nl->ev_buf, sizeof(nl->ev_buf), MSG_DONTWAIT | MSG_TRUNC);
+		n = recv(ev->fd, ev->buf, sizeof(ev->buf), MSG_DONTWAIT | MSG_TRUNC);
 		if (n < 0 && (errno == EAGAIN || errno == EINTR))
 			continue;
 		if (n < 0) {
@@ -768,44 +850,53 @@ static int fill_buffer(struct kvmlstar_nl *nl, int64_t deadline, struct kvmlstar
 			return kvmlstar__fail(err, kvmlstar__errno_code(e), e,
 				"reading kvm_lstar events: %s", strerror(e));
 		}
-		if ((size_t)n > sizeof(nl->ev_buf))
+		if ((size_t)n > sizeof(ev->buf))
 			return malformed(err, "event datagram larger than any event");
-		nl->ev_len = (size_t)n;
-		nl->ev_off = 0;
+		ev->len = (size_t)n;
+		ev->off = 0;
 		return kvmlstar__ok(err);
 	}
 }
 
-static int next_event(struct kvmlstar_nl *nl, int64_t deadline, struct kvmlstar_record *ev,
-		      struct kvmlstar_error *err)
+/* The next event into @rec (a whole library-sized record). */
+static int next_event(struct kvmlstar_nl *nl, struct evsock *ev, int64_t deadline,
+		      struct kvmlstar_record *rec, struct kvmlstar_error *err)
 {
 	struct nlattr *tb[KVM_LSTAR_A_MAX + 1];
-	struct kvmlstar_record rec;
 	struct nlmsghdr *nlh;
 	int rc;
 
-	while (!(nlh = next_buffered(nl))) {
-		rc = fill_buffer(nl, deadline, err);
+	while (!(nlh = next_buffered(nl, ev))) {
+		rc = fill_buffer(ev, deadline, err);
 		if (rc)
 			return rc;
 	}
 	rc = parse_msg(nlh, tb, err);
 	if (!rc)
-		rc = record_from_attrs(tb, &rec, err);
-	if (rc)
-		return rc;
-	*ev = rec;
-	return kvmlstar__ok(err);
+		rc = record_from_attrs(tb, rec, err);
+	return rc;
 }
 
 KVMLSTAR_API int kvmlstar_nl_next_event(struct kvmlstar_nl *nl, int timeout_ms,
-					struct kvmlstar_record *ev,
+					struct kvmlstar_record *ev, size_t size,
 					struct kvmlstar_error *err)
 {
-	if (nl->ev_fd < 0)
+	struct kvmlstar_record rec;
+	int rc;
+
+	if (!nl || !ev)
+		return kvmlstar__null(err, "kvmlstar_nl_next_event", nl ? "ev is NULL" :
+				      "the handle is NULL");
+	rc = check_size(err, "kvmlstar_nl_next_event", "record", size, KVMLSTAR_RECORD_SIZE_1);
+	if (rc)
+		return rc;
+	if (nl->ev.fd < 0)
 		return kvmlstar__fail(err, KVMLSTAR_E_BAD_INPUT, 0,
 			"not subscribed to kvm_lstar events: call kvmlstar_nl_subscribe() first");
-	return next_event(nl, deadline_of(timeout_ms), ev, err);
+	rc = next_event(nl, &nl->ev, deadline_of(timeout_ms), &rec, err);
+	if (!rc)
+		copy_out(ev, size, &rec, sizeof(rec));
+	return rc;
 }
 
 /* ------------------------------------------------------------------ */
@@ -855,17 +946,27 @@ static int find_captured(struct kvmlstar_nl *nl, struct wanted *w, struct kvmlst
  * empty it before looking at the state again: what is queued is older than
  * that look anyway, and from then on each event is either delivered or
  * reported by a new ENOBUFS.  Looking first and reading the stale events
- * after would lose a capture made in between, silently.
+ * after would lose a capture made in between, silently.  A flood can
+ * refill the queue as fast as it is read: after DRAIN_MAX datagrams, give
+ * up on this socket and take a fresh one (empty, and joined before the
+ * look), so the wait neither spins nor loses a capture.
  */
-static void drain_events(struct kvmlstar_nl *nl, int64_t deadline)
+static int drain_events(struct kvmlstar_nl *nl, struct evsock *ev, int64_t deadline,
+			struct kvmlstar_error *err)
 {
 	ssize_t n;
+	int i;
 
-	nl->ev_len = nl->ev_off = 0;
-	do {
-		n = recv(nl->ev_fd, nl->ev_buf, sizeof(nl->ev_buf), MSG_DONTWAIT | MSG_TRUNC);
-	} while ((n >= 0 || errno == EINTR || errno == ENOBUFS) &&
-		 remaining_ms(deadline) != 0);
+	ev->len = ev->off = 0;
+	for (i = 0; i < DRAIN_MAX; i++) {
+		n = recv(ev->fd, ev->buf, sizeof(ev->buf), MSG_DONTWAIT | MSG_TRUNC);
+		if (n < 0 && errno == EAGAIN)
+			return KVMLSTAR_OK;
+		if (remaining_ms(deadline) == 0)
+			return KVMLSTAR_OK;	/* the next look is the last */
+	}
+	ev_close(ev);
+	return ev_open(nl, ev, err);
 }
 
 /*
@@ -885,19 +986,19 @@ static void drain_events(struct kvmlstar_nl *nl, int64_t deadline)
  * caller to look at the state again: events were lost.  @err must not be
  * NULL: its sys_errno tells an overrun from other failures.
  */
-static int await_event(struct kvmlstar_nl *nl, struct wanted *w, int64_t deadline,
-		       struct kvmlstar_error *err)
+static int await_event(struct kvmlstar_nl *nl, struct evsock *evs, struct wanted *w,
+		       int64_t deadline, struct kvmlstar_error *err)
 {
 	struct kvmlstar_record ev;
 	int rc;
 
 	for (;;) {
-		rc = next_event(nl, deadline, &ev, err);
+		rc = next_event(nl, evs, deadline, &ev, err);
 		if (rc == KVMLSTAR_E_IO && err->sys_errno == ENOBUFS) {
 			if (!resync_after_overrun)
 				continue;
-			drain_events(nl, deadline);
-			return KVMLSTAR_E_NOT_FOUND;
+			rc = drain_events(nl, evs, deadline, err);
+			return rc ? rc : KVMLSTAR_E_NOT_FOUND;
 		}
 		if (rc)
 			return rc;
@@ -936,51 +1037,70 @@ static void describe_wanted(const struct wanted *w, char *buf, size_t len)
 
 KVMLSTAR_API int kvmlstar_wait(struct kvmlstar_nl *nl, const struct kvmlstar_filter *filter,
 			       uint32_t vcpu, int timeout_ms, struct kvmlstar_record *rec,
-			       struct kvmlstar_error *err)
+			       size_t size, struct kvmlstar_error *err)
 {
 	struct wanted w = { .vcpu = vcpu };
-	bool own = nl->ev_fd < 0, events;
 	int64_t deadline = deadline_of(timeout_ms);
 	struct kvmlstar_error local;
+	struct evsock *evs;
+	bool events;
 	char what[64];
 	int rc;
 
+	if (!nl || !rec)
+		return kvmlstar__null(err, "kvmlstar_wait", nl ? "rec is NULL" :
+				      "the handle is NULL");
+	rc = check_size(err, "kvmlstar_wait", "record", size, KVMLSTAR_RECORD_SIZE_1);
+	if (rc)
+		return rc;
 	if (filter)
 		w.f = *filter;
 	if (!err)
 		err = &local;
-	/* Subscribe before the first look, so nothing falls in between. */
-	rc = kvmlstar_nl_subscribe(nl, err);
+	evs = malloc(sizeof(*evs));
+	if (!evs)
+		return kvmlstar__fail(err, KVMLSTAR_E_NOMEM, ENOMEM, "out of memory");
+	evs->fd = -1;
+	/*
+	 * A socket of its own, joined before the first look, so nothing
+	 * falls in between, and the caller's subscription (if any) keeps
+	 * its events.
+	 */
+	rc = ev_open(nl, evs, err);
 	events = rc == KVMLSTAR_OK;
 	if (rc && rc != KVMLSTAR_E_PERMISSION)
-		return rc;
+		goto out;
 
 	do {
 		rc = find_captured(nl, &w, err);
 		if (rc != KVMLSTAR_E_NOT_FOUND)
 			break;
-		rc = events ? await_event(nl, &w, deadline, err) : nap(deadline, err);
+		rc = events ? await_event(nl, evs, &w, deadline, err) : nap(deadline, err);
 	} while (rc == KVMLSTAR_E_NOT_FOUND);
 
-	if (events && own)
-		unsubscribe(nl);
 	if (rc == KVMLSTAR_E_TIMEOUT) {
 		describe_wanted(&w, what, sizeof(what));
-		return kvmlstar__fail(err, rc, 0,
+		rc = kvmlstar__fail(err, rc, 0,
 			"no LSTAR capture for %s within %d ms: the guest has not written "
 			"MSR_LSTAR yet (or the VM does not exist or belongs to another user); "
 			"wait longer", what, timeout_ms);
+		goto out;
 	}
 	if (rc)
-		return rc;
-	*rec = w.best;
-	if (rec->unavailable) {
+		goto out;
+	copy_out(rec, size, &w.best, sizeof(w.best));
+	if (w.best.unavailable) {
 		describe_wanted(&w, what, sizeof(what));
-		return kvmlstar__fail(err, KVMLSTAR_E_UNAVAILABLE, 0,
+		rc = kvmlstar__fail(err, KVMLSTAR_E_UNAVAILABLE, 0,
 			"no LSTAR capture for %s (VM %u), and none will come: %s",
-			what, rec->vm, kvmlstar_unavailable_reason(rec->unavailable));
+			what, w.best.vm, kvmlstar_unavailable_reason(w.best.unavailable));
+		goto out;
 	}
-	return kvmlstar__ok(err);
+	rc = kvmlstar__ok(err);
+out:
+	ev_close(evs);
+	free(evs);
+	return rc;
 }
 
 /* ------------------------------------------------------------------ */

@@ -30,3 +30,18 @@ has() {
 hasnt() {
 	if printf '%s\n' "$3" | grep -Eq -- "$2"; then bad "$1: unexpected /$2/ in: $3"; else ok; fi
 }
+
+# strict_json NAME FILE: every line of FILE is a JSON object that a strict
+# decoder takes: its bytes are UTF-8 (nothing replaced) and its text JSON.
+# Needs python3 (in the VM: "# bench-needs: ynl").
+strict_json() {
+	if python3 -c '
+import json, sys
+data = open(sys.argv[1], "rb").read()
+for line in data.decode("utf-8", errors="strict").splitlines():
+    if not isinstance(json.loads(line), dict):
+        raise SystemExit("not an object: " + line)
+' "$2" 2>"$2.json-err"; then ok; else
+		bad "$1: stdout is not strict UTF-8 JSON: $(tail -n1 "$2.json-err")"
+	fi
+}

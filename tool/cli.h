@@ -109,6 +109,13 @@ void format_age(uint64_t captured_ns, char *buf, size_t len);
  * line on stderr.  Returns the exit status that goes with @err->code.
  */
 int fail(const struct cli *c, const struct kvmlstar_error *err);
+/* The exit status of an error code (0, 1, 3 or 4: see --help). */
+int exit_status(enum kvmlstar_err code);
+/*
+ * Flush and close stdout; when that or an earlier write failed, say so on
+ * stderr and return 1 (or @rc if it already is a failure).  Else @rc.
+ */
+int finish_output(int rc);
 /* Fill @err like the library does, for the tool's own failures; returns @code. */
 int set_error(struct kvmlstar_error *err, enum kvmlstar_err code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

@@ -61,12 +61,27 @@ static const char *syms_path(const struct cli *c)
 	return c->vmlinux ? c->vmlinux : c->system_map;
 }
 
-static int open_syms(const struct cli *c, struct kvmlstar_syms **syms,
-		     struct kvmlstar_error *err)
+/*
+ * One name's link-time address, and the vmlinux's build-id (NULL for a
+ * map).  A map is searched, not indexed: one lookup at grep's speed.
+ * A vmlinux is opened (for its build-id, which stays valid until
+ * kvmlstar_syms_close(*syms)).  Returns an error code; *syms is the
+ * handle or NULL either way, for the caller to close.
+ */
+static int look_up(const struct cli *c, const char *name, struct kvmlstar_syms **syms,
+		   uint64_t *addr, const char **build_id, struct kvmlstar_error *err)
 {
-	return kvmlstar_syms_open(syms_path(c),
-				  c->vmlinux ? KVMLSTAR_SYMFMT_VMLINUX : KVMLSTAR_SYMFMT_MAP,
-				  syms, err);
+	int rc;
+
+	*syms = NULL;
+	*build_id = NULL;
+	if (c->system_map)
+		return kvmlstar_syms_find(c->system_map, KVMLSTAR_SYMFMT_MAP, name, addr, err);
+	rc = kvmlstar_syms_open(c->vmlinux, KVMLSTAR_SYMFMT_VMLINUX, syms, err);
+	if (rc)
+		return rc;
+	*build_id = kvmlstar_syms_build_id(*syms);
+	return kvmlstar_syms_lookup(*syms, name, addr, err);
 }
 
 /*
@@ -88,19 +103,22 @@ int cmd_derive(struct cli *c)
 	int rc;
 
 	if (!(c->given & OPT(LINK))) {
-		if (open_syms(c, &syms, &err))
-			return fail(c, &err);
 		d.file = syms_path(c);
-		d.build_id = kvmlstar_syms_build_id(syms);
+		rc = look_up(c, ENTRY_SYMBOL, &syms, &d.link, &d.build_id, &err);
 		/*
 		 * A source without the symbol leaves the link 0: the library's
 		 * order of checks then decides between lstar_zero and
 		 * link_unknown.
 		 */
-		kvmlstar_syms_lookup(syms, ENTRY_SYMBOL, &d.link, NULL);
+		if (rc && rc != KVMLSTAR_E_NOT_FOUND) {
+			kvmlstar_syms_close(syms);
+			return fail(c, &err);
+		}
+		if (rc)
+			d.link = 0;
 	}
 	rc = kvmlstar_derive(d.lstar, d.link, &d.offset, &err);
-	if (rc == KVMLSTAR_E_LINK_UNKNOWN && syms)
+	if (rc == KVMLSTAR_E_LINK_UNKNOWN && d.file)
 		link_unknown(d.file, &err);
 	if (rc)
 		rc = fail(c, &err);
@@ -156,12 +174,8 @@ int cmd_kaslr(struct cli *c)
 	struct derivation d = { .file = syms_path(c) };
 	struct kvmlstar_syms *syms;
 	struct kvmlstar_error err;
-	int rc = open_syms(c, &syms, &err);
+	int rc = look_up(c, ENTRY_SYMBOL, &syms, &d.link, &d.build_id, &err);
 
-	if (rc)
-		return fail(c, &err);
-	d.build_id = kvmlstar_syms_build_id(syms);
-	rc = kvmlstar_syms_lookup(syms, ENTRY_SYMBOL, &d.link, &err);
 	/* Permanent whatever the guest does: say so before reading records. */
 	if (rc == KVMLSTAR_E_NOT_FOUND)
 		link_unknown(d.file, &err);
@@ -178,12 +192,8 @@ int cmd_symbol(struct cli *c)
 	char hex[KVMLSTAR_HEX_LEN];
 	uint64_t addr;
 	struct json j;
-	int rc = open_syms(c, &syms, &err);
+	int rc = look_up(c, c->name, &syms, &addr, &build_id, &err);
 
-	if (rc)
-		return fail(c, &err);
-	rc = kvmlstar_syms_lookup(syms, c->name, &addr, &err);
-	build_id = kvmlstar_syms_build_id(syms);
 	if (rc) {
 		rc = fail(c, &err);
 	} else if (c->json) {

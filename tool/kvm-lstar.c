@@ -8,6 +8,7 @@
  * project's interface document; the man page kvm-lstar(8) tells users.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -18,6 +19,9 @@
 #ifndef KVM_LSTAR_VERSION
 #define KVM_LSTAR_VERSION "unknown"
 #endif
+
+/* A command-line word quoted in a message, shortened (a compound literal buffer). */
+#define SHOWN(s)	kvmlstar_shorten((s), (char[KVMLSTAR_SHORT_LEN]){ 0 })
 
 /* PID_MAX_LIMIT on 64-bit: no pid is larger. */
 #define PID_MAX		4194304u
@@ -257,7 +261,7 @@ static int set_u32(struct cli *c, const char *flag, const char *arg, uint32_t mi
 
 	if (!parse_dec(arg, min, max, &v))
 		return usage_fail(c, "%s '%s' is not %s (a decimal number from %u to %u)",
-				  flag, arg, what, min, max);
+				  flag, SHOWN(arg), what, min, max);
 	*out = (uint32_t)v;
 	return 0;
 }
@@ -266,7 +270,7 @@ static int set_hex(struct cli *c, const char *flag, const char *arg, uint64_t *o
 {
 	if (!parse_hex(arg, out))
 		return usage_fail(c, "%s '%s' is not a 64-bit hex number (1 to 16 hex "
-				  "digits, 0x optional)", flag, arg);
+				  "digits, 0x optional)", flag, SHOWN(arg));
 	return 0;
 }
 
@@ -274,7 +278,24 @@ static int set_seconds(struct cli *c, const char *flag, const char *arg, int *ms
 {
 	if (!parse_seconds(arg, ms))
 		return usage_fail(c, "%s '%s' is not a number of seconds (0 to %d, up to "
-				  "3 decimals)", flag, arg, SECONDS_MAX);
+				  "3 decimals)", flag, SHOWN(arg), SECONDS_MAX);
+	return 0;
+}
+
+/*
+ * A FILE value.  getopt takes the next word whatever it is, so
+ * "--system-map --json" would read a file named "--json": a value that
+ * looks like an option is refused, with the way to name such a file.
+ */
+static int set_file(struct cli *c, const char *flag, const char *arg, const char **out)
+{
+	if (!*arg)
+		return usage_fail(c, "%s needs a file name, not an empty string", flag);
+	if (arg[0] == '-')
+		return usage_fail(c, "%s needs a FILE, got '%s', which looks like an option "
+				  "(for a file of that name, write ./%s)", flag, SHOWN(arg),
+				  SHOWN(arg));
+	*out = arg;
 	return 0;
 }
 
@@ -305,11 +326,9 @@ static int set_option(struct cli *c, int id, const char *arg)
 	case OPT_LINK:
 		return set_hex(c, flag, arg, &c->link);
 	case OPT_VMLINUX:
-		c->vmlinux = arg;
-		return 0;
+		return set_file(c, flag, arg, &c->vmlinux);
 	case OPT_SYSTEM_MAP:
-		c->system_map = arg;
-		return 0;
+		return set_file(c, flag, arg, &c->system_map);
 	}
 	return 0;
 }
@@ -362,8 +381,8 @@ static int check_combination(struct cli *c)
 static int bad_option(struct cli *c, int ch, const char *word)
 {
 	if (ch == ':')
-		return usage_fail(c, "%s needs a value", word);
-	return usage_fail(c, "unknown option '%s'", word);
+		return usage_fail(c, "%s needs a value", SHOWN(word));
+	return usage_fail(c, "unknown option '%s'", SHOWN(word));
 }
 
 /* Parse the arguments after the command name into @c. */
@@ -393,11 +412,13 @@ static int parse_args(struct cli *c, int argc, char **argv)
 	if (c->cmd->takes_name && optind == argc - 1) {
 		c->name = argv[optind];
 		optind++;
+		if (!*c->name)
+			return usage_fail(c, "the symbol NAME is empty");
 	} else if (c->cmd->takes_name && optind == argc) {
 		return usage_fail(c, "give the symbol NAME to look up");
 	}
 	if (optind < argc)
-		return usage_fail(c, "unexpected argument '%s'", argv[optind]);
+		return usage_fail(c, "unexpected argument '%s'", SHOWN(argv[optind]));
 	return check_combination(c);
 }
 
@@ -422,7 +443,24 @@ static const struct command *find_command(const char *name)
 	return NULL;
 }
 
-int main(int argc, char **argv)
+/*
+ * A descriptor 0, 1 or 2 the caller closed would be handed to the next
+ * open(): output meant for stdout would then go into a netlink socket or
+ * a file.  Hold each closed one with /dev/null opened read-only, so writes
+ * to it still fail (and finish_output() reports them), as the caller
+ * meant by closing it.
+ */
+static void hold_std_fds(void)
+{
+	int fd;
+
+	for (fd = 0; fd <= 2; fd++)
+		if (fcntl(fd, F_GETFD) < 0 && errno == EBADF &&
+		    open("/dev/null", O_RDONLY) < 0)
+			exit(1);
+}
+
+static int run(int argc, char **argv)
 {
 	struct cli c = { .timeout_ms = -1, .json = wants_json(argc, argv) };
 	int rc;
@@ -441,7 +479,7 @@ int main(int argc, char **argv)
 	}
 	c.cmd = find_command(argv[1]);
 	if (!c.cmd)
-		return usage_fail(&c, "unknown command '%s'", argv[1]);
+		return usage_fail(&c, "unknown command '%s'", SHOWN(argv[1]));
 	/* clear has no JSON output: its errors stay text too. */
 	c.json = c.json && (c.cmd->opts & OPT(JSON));
 	rc = parse_args(&c, argc - 1, argv + 1);
@@ -452,4 +490,10 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	return c.cmd->run(&c);
+}
+
+int main(int argc, char **argv)
+{
+	hold_std_fds();
+	return finish_output(run(argc, argv));
 }

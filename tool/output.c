@@ -4,6 +4,7 @@
  * value, ...}' on one line, because shell tests match it textually; u64
  * addresses are hex strings (they exceed 2^53), other numbers plain.
  */
+#include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <string.h>
@@ -23,12 +24,58 @@ void json_end(struct json *j)
 	fputs("}\n", j->f);
 }
 
+/*
+ * Length of the well-formed UTF-8 character at @s (RFC 3629: no overlong
+ * forms, no surrogates, nothing above U+10FFFF), or 0 when @s does not
+ * start one.
+ */
+static size_t utf8_char(const unsigned char *s)
+{
+	unsigned char c = s[0];
+	size_t n, i;
+
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf)
+		n = 2;
+	else if (c >= 0xe0 && c <= 0xef)
+		n = 3;
+	else if (c >= 0xf0 && c <= 0xf4)
+		n = 4;
+	else
+		return 0;
+	for (i = 1; i < n; i++)
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+	if ((c == 0xe0 && s[1] < 0xa0) || (c == 0xed && s[1] > 0x9f) ||
+	    (c == 0xf0 && s[1] < 0x90) || (c == 0xf4 && s[1] > 0x8f))
+		return 0;
+	return n;
+}
+
+/*
+ * A JSON string.  File and symbol names are bytes, not always UTF-8: a
+ * byte that does not start a well-formed character becomes U+FFFD, so
+ * the output is always valid JSON for a strict decoder.
+ */
 static void json_string(FILE *f, const char *s)
 {
 	fputc('"', f);
-	for (; *s; s++) {
+	while (*s) {
 		unsigned char ch = (unsigned char)*s;
+		size_t n = utf8_char((const unsigned char *)s);
 
+		if (n == 0) {
+			fputs("\\ufffd", f);
+			s++;
+			continue;
+		}
+		if (n > 1) {
+			fwrite(s, 1, n, f);
+			s += n;
+			continue;
+		}
+		s++;
 		switch (ch) {
 		case '"':	fputs("\\\"", f); break;
 		case '\\':	fputs("\\\\", f); break;
@@ -166,18 +213,58 @@ static void print_error(const struct cli *c, const char *class, bool retryable, 
 	}
 }
 
+/*
+ * The contract's error class: the library's, except that its "io" and
+ * "nomem" (and codes newer than this tool) are reported as "bad_input",
+ * the input could not be read or handled; exit status 1 still tells them
+ * from a usage error.
+ */
+static const char *cli_class(enum kvmlstar_err code)
+{
+	switch (code) {
+	case KVMLSTAR_E_IO:
+	case KVMLSTAR_E_NOMEM:
+		return "bad_input";
+	default:
+		break;
+	}
+	return strcmp(kvmlstar_err_class(code), "unknown") ? kvmlstar_err_class(code) :
+	       "bad_input";
+}
+
+int exit_status(enum kvmlstar_err code)
+{
+	switch (code) {
+	case KVMLSTAR_OK:
+		return 0;
+	case KVMLSTAR_E_LSTAR_UNSUPPORTED:
+	case KVMLSTAR_E_LSTAR_ZERO:
+	case KVMLSTAR_E_NON_CANONICAL:
+	case KVMLSTAR_E_TIMEOUT:
+		return 3;
+	case KVMLSTAR_E_LINK_UNKNOWN:
+	case KVMLSTAR_E_LINK_ABOVE_LSTAR:
+	case KVMLSTAR_E_MISALIGNED:
+	case KVMLSTAR_E_OUT_OF_RANGE:
+	case KVMLSTAR_E_UNAVAILABLE:
+		return 4;
+	default:
+		return 1;
+	}
+}
+
 int fail(const struct cli *c, const struct kvmlstar_error *err)
 {
-	print_error(c, kvmlstar_err_class(err->code), kvmlstar_err_retryable(err->code), err->msg);
-	return kvmlstar_err_exit_status(err->code);
+	print_error(c, cli_class(err->code), kvmlstar_err_retryable(err->code), err->msg);
+	return exit_status(err->code);
 }
 
 int set_error(struct kvmlstar_error *err, enum kvmlstar_err code, const char *fmt, ...)
 {
 	va_list ap;
 
+	memset(err, 0, sizeof(*err));
 	err->code = code;
-	err->sys_errno = 0;
 	va_start(ap, fmt);
 	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
 	va_end(ap);
@@ -186,7 +273,7 @@ int set_error(struct kvmlstar_error *err, enum kvmlstar_err code, const char *fm
 
 int usage_fail(const struct cli *c, const char *fmt, ...)
 {
-	char msg[512], full[600];
+	char msg[440], full[512];
 	va_list ap;
 
 	va_start(ap, fmt);
@@ -196,6 +283,21 @@ int usage_fail(const struct cli *c, const char *fmt, ...)
 		snprintf(full, sizeof(full), "%s (see '" PROG " %s --help')", msg, c->cmd->name);
 	else
 		snprintf(full, sizeof(full), "%s (see '" PROG " --help')", msg);
-	print_error(c, kvmlstar_err_class(KVMLSTAR_E_BAD_INPUT), false, full);
+	print_error(c, cli_class(KVMLSTAR_E_BAD_INPUT), false, full);
 	return EXIT_USAGE;
+}
+
+int finish_output(int rc)
+{
+	int bad = ferror(stdout), e;
+
+	/* fclose() flushes, and reports what the last writes hit (ENOSPC, EBADF, EIO). */
+	errno = 0;
+	if (fclose(stdout) != 0 || bad) {
+		e = errno;
+		fprintf(stderr, PROG ": writing standard output failed: %s\n",
+			e ? strerror(e) : "I/O error");
+		return rc ? rc : 1;
+	}
+	return rc;
 }

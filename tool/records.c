@@ -5,10 +5,13 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/signalfd.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -71,7 +74,7 @@ int cmd_status(struct cli *c)
 
 	if (rc)
 		return rc;
-	rc = kvmlstar_nl_status(nl, &st, &err);
+	rc = kvmlstar_nl_status(nl, &st, sizeof(st), &err);
 	kvmlstar_nl_close(nl);
 	if (rc)
 		return fail(c, &err);
@@ -124,7 +127,8 @@ static void print_row(const char *const cells[NR_COLS], const size_t width[NR_CO
 	printf("%s\n", cells[NR_COLS - 1]);
 }
 
-static void print_table(const struct kvmlstar_record *recs, size_t n)
+/* Returns 0, or 1 (the exit status) when out of memory. */
+static int print_table(const struct kvmlstar_record *recs, size_t n)
 {
 	size_t width[NR_COLS], i;
 	const char *cells[NR_COLS];
@@ -133,7 +137,7 @@ static void print_table(const struct kvmlstar_record *recs, size_t n)
 
 	if (!rows) {
 		fprintf(stderr, PROG " list: out of memory for %zu rows\n", n);
-		return;
+		return 1;
 	}
 	for (k = 0; k < NR_COLS; k++)
 		width[k] = strlen(col_names[k]);
@@ -150,6 +154,7 @@ static void print_table(const struct kvmlstar_record *recs, size_t n)
 		print_row(cells, width);
 	}
 	free(rows);
+	return 0;
 }
 
 static int by_vm_vcpu(const void *a, const void *b)
@@ -173,7 +178,7 @@ int cmd_list(struct cli *c)
 
 	if (rc)
 		return rc;
-	rc = kvmlstar_nl_list(nl, &f, &recs, &n, &err);
+	rc = kvmlstar_nl_list(nl, &f, &recs, sizeof(*recs), &n, &err);
 	kvmlstar_nl_close(nl);
 	if (rc)
 		return fail(c, &err);
@@ -186,12 +191,12 @@ int cmd_list(struct cli *c)
 			json_end(&j);
 		}
 	} else if (n) {
-		print_table(recs, n);
+		rc = print_table(recs, n);
 	} else {
 		printf("no records\n");
 	}
 	free(recs);
-	return 0;
+	return rc;
 }
 
 /* ------------------------------------------------------------------ */
@@ -245,9 +250,9 @@ int find_record(struct cli *c, struct kvmlstar_nl *nl, bool wait, int timeout_ms
 	struct kvmlstar_filter f = filter_of(c);
 
 	if (wait)
-		return kvmlstar_wait(nl, &f, c->vcpu, timeout_ms, rec, err);
+		return kvmlstar_wait(nl, &f, c->vcpu, timeout_ms, rec, sizeof(*rec), err);
 	if (c->vm)
-		return kvmlstar_nl_get(nl, c->vm, c->vcpu, rec, err);
+		return kvmlstar_nl_get(nl, c->vm, c->vcpu, rec, sizeof(*rec), err);
 	return get_by_pid(c, nl, rec, err);
 }
 
@@ -325,29 +330,30 @@ int cmd_wait(struct cli *c)
 /* watch                                                               */
 /* ------------------------------------------------------------------ */
 
-static volatile sig_atomic_t stop_requested;
-
-/* The longest a stop request can go unseen (see watch_loop()). */
-#define STOP_SLICE_MS	200
-
-static void on_stop_signal(int sig)
+/*
+ * Ctrl-C and SIGTERM end a watch cleanly.  They are blocked and read from
+ * a signalfd that is polled beside the event socket, so a stop is seen
+ * at once, whenever it lands, and the watch sleeps until something
+ * happens (no periodic wake-ups).
+ */
+static int stop_signal_fd(void)
 {
-	(void)sig;
-	stop_requested = 1;
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
+		return -1;
+	return signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
 }
 
-/*
- * Ctrl-C and SIGTERM end a watch cleanly: the handler interrupts the wait
- * (no SA_RESTART).  SA_RESETHAND makes a second Ctrl-C kill the process,
- * should the first land just before the wait began.
- */
-static void catch_stop_signals(void)
+/* A stop signal is pending on @sfd. */
+static bool stop_requested(int sfd)
 {
-	struct sigaction sa = { .sa_handler = on_stop_signal, .sa_flags = SA_RESETHAND };
+	struct signalfd_siginfo si;
 
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
+	return read(sfd, &si, sizeof(si)) == (ssize_t)sizeof(si);
 }
 
 static int64_t now_ms(void)
@@ -358,7 +364,7 @@ static int64_t now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* Milliseconds left until @deadline (-1: none), as a library timeout. */
+/* Milliseconds left until @deadline (-1: none), as a poll() timeout. */
 static int remaining_ms(int64_t deadline)
 {
 	int64_t left;
@@ -427,6 +433,15 @@ static int print_resync(const struct kvmlstar_record *r, void *arg)
 /* Events a resync prints before it reads the records, at most. */
 #define RESYNC_DRAIN_MAX	4096
 
+/* What a watch is at. */
+struct watch {
+	const struct cli *c;
+	struct kvmlstar_nl *nl;
+	int sfd;		/* the stop signals */
+	uint32_t seen;		/* events printed, towards --count */
+	bool stopped;		/* a stop signal came */
+};
+
 /*
  * Events were lost: print what is still queued (all older than what a
  * dump reads now, so a vCPU's last line stays its latest state), then
@@ -434,9 +449,9 @@ static int print_resync(const struct kvmlstar_record *r, void *arg)
  * after may still be a little older than its resync line: their epoch and
  * writes tell.  Resync lines do not count towards --count.
  */
-static int resync(const struct cli *c, struct kvmlstar_nl *nl)
+static int resync(struct watch *w)
 {
-	struct kvmlstar_filter f = filter_of(c);
+	struct kvmlstar_filter f = filter_of(w->c);
 	struct kvmlstar_record ev;
 	struct kvmlstar_error err;
 	int i, rc;
@@ -444,77 +459,101 @@ static int resync(const struct cli *c, struct kvmlstar_nl *nl)
 	fprintf(stderr, PROG " watch: kvm_lstar events were lost (the socket buffer "
 		"overran); printing the current records as \"resync\" events\n");
 	for (i = 0; i < RESYNC_DRAIN_MAX; i++) {
-		rc = kvmlstar_nl_next_event(nl, 0, &ev, &err);
+		rc = kvmlstar_nl_next_event(w->nl, 0, &ev, sizeof(ev), &err);
 		if (rc == KVMLSTAR_E_TIMEOUT)
 			break;
-		if (stop_requested)
-			return 0;
-		if (overrun(rc, &err) || (rc == KVMLSTAR_E_IO && err.sys_errno == EINTR))
+		if (overrun(rc, &err))
 			continue;
 		if (rc)
-			return fail(c, &err);
-		if (event_wanted(c, &ev))
-			print_event(c, &ev);
+			return fail(w->c, &err);
+		if (event_wanted(w->c, &ev))
+			print_event(w->c, &ev);
 	}
-	rc = kvmlstar_nl_dump(nl, &f, print_resync, (void *)c, &err);
-	return rc ? fail(c, &err) : 0;
+	rc = kvmlstar_nl_dump(w->nl, &f, print_resync, (void *)w->c, &err);
+	return rc ? fail(w->c, &err) : 0;
 }
 
 /* The timeout ran out: fine unless --count events were asked for. */
-static int watch_timed_out(const struct cli *c, uint32_t seen)
+static int watch_timed_out(const struct watch *w)
 {
 	struct kvmlstar_error err;
 
-	if (!c->count)
+	if (!w->c->count)
 		return 0;
 	set_error(&err, KVMLSTAR_E_TIMEOUT,
 		  "the timeout ended the watch after %u of the %u events asked for",
-		  seen, c->count);
-	return fail(c, &err);
+		  w->seen, w->c->count);
+	return fail(w->c, &err);
 }
 
-/* Print events until a stop; returns the exit status. */
-static int watch_loop(const struct cli *c, struct kvmlstar_nl *nl)
+static bool count_reached(const struct watch *w)
 {
-	int64_t deadline = c->timeout_ms < 0 ? -1 : now_ms() + c->timeout_ms;
+	return w->c->count && w->seen >= w->c->count;
+}
+
+/*
+ * Print the events queued on the socket, until none is left, --count is
+ * reached or stdout fails.  Returns 0 to go on, else the exit status
+ * (-1 for "stop, exit 0").
+ */
+static int print_queued(struct watch *w)
+{
 	struct kvmlstar_record ev;
 	struct kvmlstar_error err;
-	uint32_t seen = 0;
 	int rc;
 
-	while (!c->count || seen < c->count) {
-		int left = remaining_ms(deadline);
-
-		/*
-		 * A stop signal that lands between this check and the wait
-		 * does not interrupt the wait: wait in slices, so it is seen
-		 * within one.
-		 */
-		if (stop_requested)
+	while (!count_reached(w)) {
+		rc = kvmlstar_nl_next_event(w->nl, 0, &ev, sizeof(ev), &err);
+		if (rc == KVMLSTAR_E_TIMEOUT)
 			return 0;
-		rc = kvmlstar_nl_next_event(nl, left < 0 || left > STOP_SLICE_MS ?
-					    STOP_SLICE_MS : left, &ev, &err);
-		if (stop_requested)
-			return 0;
-		if (rc == KVMLSTAR_E_TIMEOUT) {
-			if (deadline >= 0 && !remaining_ms(deadline))
-				return watch_timed_out(c, seen);
-			continue;
-		}
 		if (overrun(rc, &err)) {
-			rc = resync(c, nl);
+			rc = resync(w);
 			if (rc)
 				return rc;
 			continue;
 		}
-		/* A signal that was not a stop request. */
-		if (rc == KVMLSTAR_E_IO && err.sys_errno == EINTR)
-			continue;
 		if (rc)
-			return fail(c, &err);
-		if (event_wanted(c, &ev)) {
-			print_event(c, &ev);
-			seen++;
+			return fail(w->c, &err);
+		if (event_wanted(w->c, &ev)) {
+			print_event(w->c, &ev);
+			w->seen++;
+		}
+		/* A reader that went away, or a full disk: stop, and say so at exit. */
+		if (ferror(stdout))
+			return 1;
+	}
+	return -1;
+}
+
+/* Print events until a stop; returns the exit status. */
+static int watch_loop(struct watch *w)
+{
+	int64_t deadline = w->c->timeout_ms < 0 ? -1 : now_ms() + w->c->timeout_ms;
+	struct pollfd pfd[2] = {
+		{ .fd = kvmlstar_nl_event_fd(w->nl), .events = POLLIN },
+		{ .fd = w->sfd, .events = POLLIN },
+	};
+	int n, rc, e;
+
+	while (!count_reached(w)) {
+		n = poll(pfd, 2, remaining_ms(deadline));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			struct kvmlstar_error err;
+
+			e = errno;
+			set_error(&err, KVMLSTAR_E_IO, "waiting for events: %s", strerror(e));
+			return fail(w->c, &err);
+		}
+		if (n == 0)
+			return watch_timed_out(w);
+		if ((pfd[1].revents & POLLIN) && stop_requested(w->sfd))
+			return 0;
+		if (pfd[0].revents) {
+			rc = print_queued(w);
+			if (rc)
+				return rc < 0 ? 0 : rc;
 		}
 	}
 	return 0;
@@ -522,19 +561,25 @@ static int watch_loop(const struct cli *c, struct kvmlstar_nl *nl)
 
 int cmd_watch(struct cli *c)
 {
-	struct kvmlstar_nl *nl;
+	struct watch w = { .c = c };
+	struct kvmlstar_error err;
 	int rc;
 
-	catch_stop_signals();
 	/* Each event should reach a pipe reader as it happens. */
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	rc = open_nl(c, &nl);
-	if (rc)
-		return rc;
-	rc = subscribe(c, nl);
+	w.sfd = stop_signal_fd();
+	if (w.sfd < 0) {
+		set_error(&err, KVMLSTAR_E_IO, "cannot set up the stop signals: %s",
+			  strerror(errno));
+		return fail(c, &err);
+	}
+	rc = open_nl(c, &w.nl);
 	if (!rc)
-		rc = watch_loop(c, nl);
-	kvmlstar_nl_close(nl);
+		rc = subscribe(c, w.nl);
+	if (!rc)
+		rc = watch_loop(&w);
+	kvmlstar_nl_close(w.nl);
+	close(w.sfd);
 	return rc;
 }
 

@@ -22,12 +22,22 @@ trap 'rm -rf "$tmp"' EXIT
 # shellcheck source=tests/checks.sh
 . "$top/tests/checks.sh"
 
-# run ARGS...: run kvm-lstar; sets rc, out (stdout) and err (stderr).
+# run ARGS...: run kvm-lstar; sets rc, out (stdout) and err (stderr).  The
+# stdout of every run with --json must be strict JSON (empty is fine only
+# for a --help).
+json_runs=0
 run() {
-	"$bin" "$@" >"$tmp/out" 2>"$tmp/err"
+	# A command that blocks (a bug) fails its checks instead of the whole run.
+	timeout 60 "$bin" "$@" >"$tmp/out" 2>"$tmp/err"
 	rc=$?
 	out=$(cat "$tmp/out")
 	err=$(cat "$tmp/err")
+	case " $* " in
+	*" --help "*) ;;
+	*" --json "*)
+		json_runs=$((json_runs + 1))
+		strict_json "kvm-lstar $*" "$tmp/out" ;;
+	esac
 }
 
 # expect NAME RC ARGS...: run and check the exit status.
@@ -214,6 +224,109 @@ usage "symbol with two NAMEs" symbol --vmlinux "$tmp/vmlinux" a b
 text_error "usage without --json" 2 '^kvm-lstar list: --pid .x. is not a process id.*--help' list --pid x
 text_error "clear takes no --json" 2 'does not take --json' clear --json
 
+# --- hostile input (issue 17) ----------------------------------------------
+
+# 1. A failed write to stdout is an error (exit 1 and a message), never a
+# silent success: a full disk, a closed stdout.
+for args in "symbol --system-map $tmp/System.map entry_SYSCALL_64" \
+	"derive --lstar 0xffffffff85c00080 --link $link --json" "--help" "symbol --help" \
+	"--version"; do
+	# shellcheck disable=SC2086 # the words of $args are the arguments
+	"$bin" $args >/dev/full 2>"$tmp/err"
+	same "stdout /dev/full: exit 1 ($args)" 1 $?
+	has "stdout /dev/full: says so ($args)" 'writing standard output failed: No space left' "$(cat "$tmp/err")"
+	# shellcheck disable=SC2086
+	"$bin" $args >&- 2>"$tmp/err"
+	same "stdout closed: exit 1 ($args)" 1 $?
+	has "stdout closed: says so ($args)" 'writing standard output failed' "$(cat "$tmp/err")"
+done
+"$bin" derive --lstar 0 --link $link --json >/dev/full 2>"$tmp/err"
+same "stdout /dev/full: a failure keeps its own status" 3 $?
+
+# 2. --json is valid JSON whatever the bytes of the names: a file name and
+# a symbol name that are not UTF-8, and messages about very long values,
+# which are shortened so that the reason still fits.
+latin1=$(printf '%s/caf\351.map' "$tmp")
+cp "$tmp/System.map" "$latin1"
+expect "non-UTF-8 file name" 0 symbol --system-map "$latin1" _text --json
+has "non-UTF-8 file name: U+FFFD in its place" 'caf\\ufffd\.map' "$out"
+json_error "non-UTF-8 file name, error" 1 bad_input false symbol --vmlinux "$latin1" _text
+json_error "non-UTF-8 symbol name" 1 not_found false symbol --system-map "$tmp/System.map" "$(printf 'a\377\300b')"
+long=$(printf 'é%.0s' $(seq 400))
+json_error "800-byte symbol name" 1 not_found false symbol --system-map "$tmp/System.map" "$long"
+has "800-byte symbol name: the reason is kept" 'no symbol .*\.\.\..* in this symbol map; is it the guest' "$out"
+json_error "800-byte file name" 1 bad_input false symbol --system-map "$tmp/$long" _text
+has "800-byte file name: the reason is kept" 'cannot open: (No such file|File name too long)' "$out"
+json_error "800-byte option value" 2 bad_input false list --pid "$long"
+has "800-byte option value: the reason is kept" "is not a process id.*see 'kvm-lstar list --help'" "$out"
+
+# 3. An empty NAME or FILE is a usage error.
+usage "empty NAME" symbol --system-map "$tmp/System.map" ""
+has "empty NAME: says so" 'NAME is empty' "$out"
+usage "empty --system-map" symbol --system-map "" _text
+usage "empty --vmlinux" derive --lstar 1 --vmlinux ""
+has "empty --vmlinux: says so" '--vmlinux needs a file name' "$out"
+# 8. An option where a FILE belongs is not taken as the file name.
+usage "option as --system-map's FILE" symbol --system-map --json _text
+has "option as FILE: names the way out" "got '--json'.*\./--json" "$out"
+
+# 4. Files that are not a kernel's.
+printf 'int main(void) { return 0; }\n' >"$tmp/prog.c"
+gcc -O0 -g -fPIE -pie -o "$tmp/prog-pie" "$tmp/prog.c"
+gcc -O0 -g -fno-pie -no-pie -o "$tmp/prog-nopie" "$tmp/prog.c"
+json_error "a PIE program as vmlinux" 1 bad_input false symbol --vmlinux "$tmp/prog-pie" main
+has "a PIE program: not a Linux kernel" 'not a Linux kernel: its code is linked at 0x' "$out"
+json_error "a non-PIE program in derive" 1 bad_input false derive --lstar 0xffffffff85c00080 --vmlinux "$tmp/prog-nopie"
+has "a non-PIE program: not a kernel (not misaligned)" 'not a Linux kernel' "$out"
+json_error "/usr/bin/ls as vmlinux" 1 bad_input false symbol --vmlinux /usr/bin/ls main
+has "/usr/bin/ls: not a kernel (not a stripped one)" 'not a Linux kernel' "$out"
+hasnt "/usr/bin/ls: not called a stripped kernel" 'stripped kernel' "$out"
+printf '0000000000000000 U undef0\n%s' "$(cat "$tmp/System.map")" >"$tmp/undef.map"
+json_error "type U is not a definition" 1 not_found false symbol --system-map "$tmp/undef.map" undef0
+printf 'c1000000 T _text\nc1c00080 T entry_SYSCALL_64\n' >"$tmp/map32"
+json_error "8-digit addresses (a 32-bit map)" 1 bad_input false symbol --system-map "$tmp/map32" entry_SYSCALL_64
+has "8-digit addresses: says so" '8 hex digits' "$out"
+nm "$tmp/prog-nopie" | grep -E '^[0-9a-f]{16} ' >"$tmp/prog.map"
+json_error "a program's nm output as System.map" 1 bad_input false symbol --system-map "$tmp/prog.map" main
+has "a program's map: outside the kernel half" 'outside the kernel half' "$out"
+
+# 5. Lines over 64 KiB are refused the same way, whatever they hold and
+# wherever the lookup stops (before or after the name, full check or not).
+name100k=$(head -c 100000 /dev/zero | tr '\0' n)
+{ echo "ffffffff81000000 T $name100k"; cat "$tmp/System.map"; } >"$tmp/long1.map"
+{ head -c 100000 /dev/zero | tr '\0' a; echo; cat "$tmp/System.map"; } >"$tmp/long2.map"
+{ cat "$tmp/System.map"; head -c 200000 /dev/zero | tr '\0' a; echo; } >"$tmp/long3.map"
+{ head -n2 "$tmp/System.map"; echo "ffffffff81000000 T ${name100k}x"; cat "$tmp/System.map"; } >"$tmp/long4.map"
+for m in long1 long2 long3 long4; do
+	json_error "a 100 KB line ($m), symbol" 1 bad_input false symbol --system-map "$tmp/$m.map" nope
+	has "a 100 KB line ($m): the line limit" 'a line longer than 65536 bytes' "$out"
+done
+json_error "a 100 KB line before the name, symbol" 1 bad_input false symbol --system-map "$tmp/long4.map" entry_SYSCALL_64
+has "a line before the name: the line limit" 'a line longer than 65536 bytes' "$out"
+json_error "a 100 KB line, derive" 1 bad_input false derive --lstar 0xffffffff85c00080 --system-map "$tmp/long1.map"
+{ echo "ffffffff81000000 T $(head -c 65517 /dev/zero | tr '\0' n)"; cat "$tmp/System.map"; } >"$tmp/fits.map"
+expect "a 65536-byte line fits" 0 symbol --system-map "$tmp/fits.map" entry_SYSCALL_64
+{ echo "ffffffff81000000 T $(head -c 65518 /dev/zero | tr '\0' n)"; cat "$tmp/System.map"; } >"$tmp/over.map"
+json_error "a 65537-byte line does not" 1 bad_input false symbol --system-map "$tmp/over.map" entry_SYSCALL_64
+
+# 6. A FIFO nobody writes to fails within seconds instead of blocking.
+mkfifo "$tmp/fifo"
+t0=$(date +%s)
+timeout 30 "$bin" symbol --system-map "$tmp/fifo" _text --json >"$tmp/out" 2>"$tmp/err"
+rc=$? out=$(cat "$tmp/out")
+same "FIFO without a writer: exit 1" 1 $rc
+has "FIFO without a writer: says so" '"error": "bad_input".*FIFO.*no program is writing' "$out"
+[ $(($(date +%s) - t0)) -le 10 ] && ok || bad "FIFO without a writer took $(($(date +%s) - t0)) s"
+json_error "FIFO as vmlinux" 1 bad_input false symbol --vmlinux "$tmp/fifo" _text
+has "FIFO as vmlinux: not a regular file" 'not a regular file' "$out"
+expect "a System.map through a pipe" 0 symbol --system-map <(cat "$tmp/System.map") entry_SYSCALL_64 --json
+has "through a pipe: the address" "\"address\": \"$link\"" "$out"
+expect "a map through a pipe, not found" 1 symbol --system-map <(cat "$tmp/System.map") nope
+
+# Every --json run above printed strict JSON (run() checked each one).
+[ "$json_runs" -ge 60 ] && ok || bad "only $json_runs --json runs were checked"
+echo "  $json_runs --json outputs parsed as strict UTF-8 JSON"
+
 # --- without the module (only when this host has none loaded) ---------------
 if [ ! -d /sys/module/kvm_lstar ]; then
 	json_error "no module: status" 1 no_module false status
@@ -252,6 +365,11 @@ if command -v valgrind >/dev/null; then
 	vg "usage error" derive --lstar zz --link 1 --json
 	vg "status (no module or module)" status --json
 	vg "kaslr link_unknown" kaslr --vm 1 --system-map "$tmp/nosym.map"
+	vg "symbol --system-map, found" symbol --system-map "$tmp/long3.map" entry_SYSCALL_64
+	vg "symbol --system-map, a long line" symbol --system-map "$tmp/long4.map" entry_SYSCALL_64 --json
+	vg "symbol --system-map, through a pipe" symbol --system-map <(cat "$tmp/System.map") nope
+	vg "symbol --vmlinux, a program" symbol --vmlinux "$tmp/prog-pie" main
+	vg "symbol, a long name" symbol --system-map "$tmp/System.map" "$long" --json
 else
 	echo "note: no valgrind; the leak checks are skipped"
 fi

@@ -6,7 +6,8 @@
  * After a successful open, every name in the input is looked up.  Lines in
  * the plain form "hex T name" or "hex t name" must be found; "hex X name\t[mod]"
  * must not; and when the name occurs nowhere else in the input, the address
- * must be the line's.
+ * must be the line's.  kvmlstar_syms_find() on the same file must give
+ * every name the same answer as the index (it searches the text instead).
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE	/* memfd_create, memmem */
@@ -28,9 +29,10 @@ static int is_name(char c)
 }
 
 /*
- * The plain form: 1-16 lowercase hex digits, ' ', a letter, ' ', a name of
+ * The plain form: 16 lowercase hex digits, ' ', a letter, ' ', a name of
  * [A-Za-z0-9_.], and either the end or "\t[" [a-z0-9_]+ "]".  Returns 1 for a
- * kernel symbol, 2 for a module symbol, 0 for anything else.
+ * kernel symbol, 2 for a module symbol or an undefined one (U, w, v), 0 for
+ * anything else.
  */
 static int plain_line(const char *p, size_t len, uint64_t *addr, char *type,
 		      const char **name, size_t *nlen)
@@ -43,7 +45,7 @@ static int plain_line(const char *p, size_t len, uint64_t *addr, char *type,
 		i++;
 		n++;
 	}
-	if (n == 0 || n > 16 || i + 4 > len || p[i] != ' ' || p[i + 2] != ' ')
+	if (n != 16 || i + 4 > len || p[i] != ' ' || p[i + 2] != ' ')
 		return 0;
 	*type = p[i + 1];
 	if (!((*type >= 'a' && *type <= 'z') || (*type >= 'A' && *type <= 'Z')))
@@ -57,7 +59,7 @@ static int plain_line(const char *p, size_t len, uint64_t *addr, char *type,
 	if (*nlen == 0 || *nlen > MAX_NAME)
 		return 0;
 	if (i == len)
-		return 1;
+		return *type == 'U' || *type == 'w' || *type == 'v' ? 2 : 1;
 	if (len - i < 4 || p[i] != '\t' || p[i + 1] != '[' || p[len - 1] != ']')
 		return 0;
 	for (i += 2; i < len - 1; i++)
@@ -75,8 +77,24 @@ static int unique(const uint8_t *data, size_t size, const char *name, size_t nle
 	return hit && !memmem(hit + 1, size - (size_t)(hit + 1 - data), name, nlen);
 }
 
+/* Look @name up in the index and with kvmlstar_syms_find(): the same answer. */
+static int lookup_both(struct kvmlstar_syms *s, const char *path, const char *name,
+		       uint64_t *got)
+{
+	struct kvmlstar_error err;
+	uint64_t a = 0x1111, b = 0x2222;
+	int r1, r2;
+
+	r1 = kvmlstar_syms_lookup(s, name, &a, &err);
+	r2 = kvmlstar_syms_find(path, KVMLSTAR_SYMFMT_MAP, name, &b, &err);
+	fuzz_assert(r1 == r2);
+	fuzz_assert(r1 != KVMLSTAR_OK || a == b);
+	return fuzz_lookup(s, name, got);
+}
+
 /* Look up the third field of every line, and check the plain ones. */
-static void check_lines(struct kvmlstar_syms *s, const uint8_t *data, size_t size)
+static void check_lines(struct kvmlstar_syms *s, const char *path, const uint8_t *data,
+			size_t size)
 {
 	const char *p = (const char *)data, *end = p + size;
 	char name[MAX_NAME + 1];
@@ -95,13 +113,23 @@ static void check_lines(struct kvmlstar_syms *s, const uint8_t *data, size_t siz
 		if (kind) {
 			memcpy(name, nm, nlen);
 			name[nlen] = '\0';
-			if (kind == 1 && (type == 'T' || type == 't')) {
-				fuzz_assert(fuzz_lookup(s, name, &got));
+			if (kind == 1 && (type == 'T' || type == 't') &&
+			    addr >= KVMLSTAR_KERNEL_HALF) {
+				fuzz_assert(lookup_both(s, path, name, &got));
 				fuzz_assert(!unique(data, size, nm, nlen) || got == addr);
+			} else if (kind == 1 && type != 'T' && type != 't') {
+				/* Unless a text definition elsewhere wins. */
+				if (unique(data, size, nm, nlen))
+					fuzz_assert(lookup_both(s, path, name, &got) &&
+						    got == addr);
+				else
+					lookup_both(s, path, name, &got);
 			} else if (kind == 1) {
-				fuzz_assert(fuzz_lookup(s, name, &got));
+				/* Text outside the kernel half: refused. */
+				fuzz_assert(!lookup_both(s, path, name, &got) ||
+					    !unique(data, size, nm, nlen));
 			} else if (unique(data, size, nm, nlen)) {
-				fuzz_assert(!fuzz_lookup(s, name, &got));
+				fuzz_assert(!lookup_both(s, path, name, &got));
 			}
 		} else {
 			/* Any third field: exercise the index with odd names. */
@@ -117,7 +145,7 @@ static void check_lines(struct kvmlstar_syms *s, const uint8_t *data, size_t siz
 			    !memchr(nm, '\0', nlen)) {
 				memcpy(name, nm, nlen);
 				name[nlen] = '\0';
-				fuzz_lookup(s, name, &got);
+				lookup_both(s, path, name, &got);
 			}
 		}
 		p += len + 1;
@@ -133,7 +161,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!s)
 		return 0;
 	fuzz_assert(kvmlstar_syms_build_id(s) == NULL);
-	check_lines(s, data, size);
+	/* fuzz_open() left the input in fuzz_file()'s file. */
+	check_lines(s, fuzz_file(data, size), data, size);
 	kvmlstar_syms_close(s);
 	return 0;
 }

@@ -992,7 +992,7 @@ static int cmd_dump(unsigned long repeat, unsigned long expect)
 	open_ms = (now_ns() - t) / 1e6;
 	for (unsigned long k = 0; k < repeat; k++) {
 		t = now_ns();
-		if (kvmlstar_nl_list(nl, NULL, &recs, &n, &err))
+		if (kvmlstar_nl_list(nl, NULL, &recs, sizeof(*recs), &n, &err))
 			die("dump %lu: %s", k, err.msg);
 		ms[k] = (now_ns() - t) / 1e6;
 		free(recs);
@@ -1051,12 +1051,12 @@ static int cmd_flood(unsigned long uid, unsigned long get_vm, bool null)
 	while (null && !flood_stop)
 		nstatus++;	/* the same CPU kept busy, without a request */
 	while (!null && !flood_stop) {
-		if (kvmlstar_nl_status(nl, &st, &err))
+		if (kvmlstar_nl_status(nl, &st, sizeof(st), &err))
 			die("status as uid %lu: %s", uid, err.msg);
 		if (st.records)
 			die("status as uid %lu: %u records visible, expected none", uid, st.records);
 		nstatus++;
-		rc = kvmlstar_nl_get(nl, (uint32_t)get_vm, 0, &rec, &err);
+		rc = kvmlstar_nl_get(nl, (uint32_t)get_vm, 0, &rec, sizeof(rec), &err);
 		if (rc != KVMLSTAR_E_NOT_FOUND)
 			die("get --vm %lu as uid %lu: %s", get_vm, uid,
 			    rc ? err.msg : "found, expected not found");

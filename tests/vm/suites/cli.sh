@@ -7,6 +7,10 @@
 #
 #   O=build-cli tests/vm/run tests/vm/suites/cli.sh
 #
+# Every --json output of the suite, errors included, must be strict JSON
+# (tests/vm/lib.sh's run() checks it with python3, hence the ynl layer).
+# bench-needs: ynl
+#
 # Ends with "N passed, M failed"; exits 1 when anything failed.
 set -u
 
@@ -231,4 +235,6 @@ else
 	bad "rmmod kvm_lstar"
 fi
 
+[ "$json_runs" -ge 25 ] && ok || bad "only $json_runs --json outputs were checked (no python3?)"
+echo "  $json_runs --json outputs parsed as strict UTF-8 JSON"
 finish
