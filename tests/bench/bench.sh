@@ -110,10 +110,12 @@ load I INFO "$res/vm.out"
 load F INFO "$res/flood.out"
 
 required=(exit_ratio event_latency_p50_us event_latency_p99_us poll100ms_latency_p50_us
-	dump4096_ms record_bytes exit_ratio_4096 exit_ratio_under_flood symbol_speedup_nm)
+	dump4096_ms record_bytes exit_ratio_4096 exit_ratio_under_flood symbol_speedup_nm
+	map_lookup_vs_grep)
 extra=(exit_null_ratio exit_growth_4096 flood_requests_per_s flood_records event_latency_intercept_p50_us poll100ms_latency_p99_us
 	poll1ms_latency_p50_us poll1ms_latency_p99_us list4096_ms cli_startup_ms
-	scale_records symbol_speedup_readelf symbol_kvmlstar_ms symbol_nm_ms)
+	scale_records symbol_speedup_readelf symbol_kvmlstar_ms symbol_nm_ms
+	map_kvmlstar_ms map_grep_ms)
 for k in "${required[@]}" "${extra[@]}"; do
 	[[ ${R[$k]:-} =~ ^[0-9]+(\.[0-9]+)?$ ]] || fail "no number for $k: '${R[$k]:-}'"
 done
@@ -125,20 +127,20 @@ f() { awk -v x="${R[$2]}" -v f="$1" 'BEGIN { printf f, x }'; }
 ms() { awk -v x="${R[$1]}" 'BEGIN { printf(x >= 10000 ? "%.1f ms" : "%.0f us", x >= 10000 ? x / 1000 : x) }'; }
 times_of() { awk -v a="${R[$1]}" -v b="${R[$2]}" 'BEGIN { printf "%.0fx", a / b }'; }
 
-# verdict KEY OP TARGET: "met" or "MISSED by ..." (">=" or "<" targets).
+# verdict KEY OP TARGET: "met" or "MISSED by ..." (">=", "<" or "<=" targets).
 verdict() {
 	if [ $quick = 1 ]; then
 		echo "(quick)"
 		return
 	fi
 	awk -v x="${R[$1]}" -v op="$2" -v t="$3" 'BEGIN {
-		ok = op == ">=" ? x >= t : x < t
+		ok = op == ">=" ? x >= t : op == "<=" ? x <= t : x < t
 		if (ok) { print "met"; exit }
 		if (op == ">=") printf "MISSED by %.1f%%\n", (t - x) / t * 100
 		else printf "MISSED by %.1f%%\n", (x - t) / t * 100
 	}'
 }
-missed=() vexit='' vdump='' vx4='' vg4='' vfl='' vsym=''
+missed=() vexit='' vdump='' vx4='' vg4='' vfl='' vsym='' vmap=''
 # judge VAR KEY OP TARGET: VAR = the verdict; a miss is remembered.
 judge() {
 	local v
@@ -155,6 +157,7 @@ judge vx4 exit_ratio_4096 ">=" 0.98
 judge vg4 exit_growth_4096 ">=" 0.98
 judge vfl exit_ratio_under_flood ">=" 0.98
 judge vsym symbol_speedup_nm ">=" 10
+judge vmap map_lookup_vs_grep "<=" 1.5
 nrec=${R[scale_records]}
 
 {
@@ -193,6 +196,10 @@ echo "4. symbol lookup (synthetic vmlinux: ${R[symbol_count]} symbols, ${R[symbo
 printf '   %-55s %-22s %s\n' "kvm-lstar symbol --vmlinux (${R[symbol_runs_kvmlstar]} runs)" "$(f '%.2f ms' symbol_kvmlstar_ms)" ""
 printf '   %-55s %-22s %s\n' "nm | grep (${R[symbol_runs_nm]} runs)" "$(f '%.1f ms' symbol_nm_ms)" "speedup $(f '%.0fx' symbol_speedup_nm), >= 10x: $vsym"
 printf '   %-55s %-22s %s\n' "readelf -s | grep" "$(f '%.1f ms' symbol_readelf_ms)" "speedup $(f '%.0fx' symbol_speedup_readelf)"
+echo "   synthetic System.map: ${R[map_lines]} lines, ${R[map_file_mb]} MB, the target at line ${R[map_target_line]} (after .text, as in a real one)"
+printf '   %-55s %-22s %s\n' "kvm-lstar symbol --system-map (${R[map_runs_kvmlstar]} runs)" "$(f '%.2f ms' map_kvmlstar_ms)" ""
+printf '   %-55s %-22s %s\n' "grep -m1 (${R[map_runs_grep]} runs)" "$(f '%.2f ms' map_grep_ms)" "baseline: stops at the first match"
+printf '   %-55s %-22s %s\n' "kvm-lstar / grep -m1 (map_lookup_vs_grep)" "$(f '%.2f' map_lookup_vs_grep)" "<= 1.5: $vmap"
 echo "5. under a flood (${R[flood_records]} records of root's, test build; ${F[vm_cpus]} vCPUs: exits on one, the flood on the other)"
 printf '   %-55s %-22s %s\n' "unprivileged STATUS+GET+dump flood, requests/s" "$(f '%.0f' flood_requests_per_s)" "one client, ${F[flood_segments]} segments"
 printf '   %-55s %-22s %s\n' "exits/s with the flood / without (exit_ratio_under_flood)" "$(f '%.3f' exit_ratio_under_flood)" ">= 0.98: $vfl (IQR ${F[exit_ratio_under_flood_iqr]}, ${F[exit_ratio_under_flood_steady]}; median chunks)"
@@ -224,6 +231,9 @@ for k in "${missed[@]}"; do
 		echo "  passes 50 ms.  A resumable list position in the dump would remove the rescans." ;;
 	symbol_speedup_nm)
 		echo "MISSED symbol_speedup_nm = ${R[$k]}x, target >= 10x: see $res/work/hyperfine.txt." ;;
+	map_lookup_vs_grep)
+		echo "MISSED map_lookup_vs_grep = ${R[$k]}, target <= 1.5: kvm-lstar symbol --system-map took"
+		echo "  $(f '%.1f ms' map_kvmlstar_ms), grep -m1 $(f '%.1f ms' map_grep_ms) on the same map; see $res/work/hyperfine-map.txt." ;;
 	esac
 done
 echo

@@ -44,7 +44,8 @@ keep_console() {
 }
 
 required=(exit_ratio event_latency_p50_us event_latency_p99_us poll100ms_latency_p50_us
-	dump4096_ms record_bytes exit_ratio_4096 exit_ratio_under_flood symbol_speedup_nm)
+	dump4096_ms record_bytes exit_ratio_4096 exit_ratio_under_flood symbol_speedup_nm
+	map_lookup_vs_grep)
 
 echo "== the bench at tiny sizes (and, in the VM, each step's fault)"
 bench --quick --prove-faults >"$tmp/ok.out" 2>&1

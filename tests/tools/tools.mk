@@ -1,8 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # tests/tools: every program the tests run, built into $(O)/tests/bin/
-# (tests/vm/run copies them into the VM), except mkelf, which runs on the
-# host for the benchmarks.
+# (tests/vm/run copies them into the VM), except mkelf and mkmap, which run
+# on the host for the benchmarks.
 
 # Test tools that run inside the VM harness (static: its initramfs has no libc).
 USER_TARGETS += $(O)/tests/bin/nlraw
@@ -86,5 +86,9 @@ $(O)/tests/bin/lstar-bench: tests/tools/lstar-bench.c $(LONGMODE_DEPS) $(LIB_A)
 		$(shell pkg-config --static --libs libnl-genl-3.0 2>/dev/null)
 
 $(O)/bench/mkelf: tests/tools/mkelf.c
+	@mkdir -p $(dir $@)
+	$(CC) $(USER_CFLAGS) -o $@ $<
+
+$(O)/bench/mkmap: tests/tools/mkmap.c
 	@mkdir -p $(dir $@)
 	$(CC) $(USER_CFLAGS) -o $@ $<
