@@ -13,8 +13,9 @@ pkgs=(
 	linux-headers-amd64 dkms
 	# kernel style: scripts/checkpatch.pl comes only with the kernel sources
 	linux-source-6.1
-	# unit tests
-	libcmocka-dev valgrind
+	# unit tests; abigail-tools' abidw and abidiff check the library's ABI
+	# against its baseline, lib/libkvmlstar.abi
+	libcmocka-dev valgrind abigail-tools
 	# fuzzing (make fuzz, make fuzz-check): clang, and the libFuzzer runtime
 	# (libclang_rt.fuzzer), which clang-14 only recommends
 	clang libclang-rt-14-dev

@@ -4,9 +4,10 @@
 # tests/unit/run.sh O ASAN_O NAME...: `make unit-test`, once the programs
 # are built.  Runs each test program three ways (plain, ASan+UBSan,
 # valgrind), then the ABI and install checks (make unit-abi-check,
-# unit-install-check), and ends with one line "unit-test: N passed,
-# N failed, N skipped" counting cmocka's test cases; a program that exits
-# non-zero without a cmocka failure counts as one failure.
+# unit-abi-baseline, unit-install-check), and ends with one line
+# "unit-test: N passed, N failed, N skipped" counting cmocka's test cases;
+# a program that exits non-zero without a cmocka failure counts as one
+# failure.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 O=$1 asan_o=$2
@@ -58,6 +59,7 @@ for t in "$@"; do run "plain $t" "$O/tests/unit/$t"; done
 for t in "$@"; do run "asan+ubsan $t" env "${asan_env[@]}" "$asan_o/tests/unit/$t"; done
 for t in "$@"; do run "valgrind $t" "${valgrind[@]}" "$O/tests/unit/$t"; done
 check abi unit-abi-check
+check abi-baseline unit-abi-baseline
 check install unit-install-check
 echo
 [ -z "$bad" ] || echo "unit-test failures:$bad"

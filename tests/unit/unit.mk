@@ -10,10 +10,13 @@
 #              -fsanitize=address,undefined, linked statically;
 #   valgrind   the plain programs under valgrind --leak-check=full.
 # It also checks the exported ABI (kvmlstar.h, libkvmlstar.map and the
-# .so's dynamic symbols agree) and that install-lib yields a usable
-# library with a working pkg-config file.  It ends with one line
-# "unit-test: N passed, N failed, N skipped" counting test cases (a run
-# that dies without a cmocka summary counts as one failure).
+# .so's dynamic symbols agree), that the .so's ABI (abidw, the types of the
+# public headers) is still the committed baseline lib/libkvmlstar.abi
+# (unit-abi-baseline; `make abi-update` rewrites it after an intended
+# change), and that install-lib yields a usable library with a working
+# pkg-config file.  It ends with one line "unit-test: N passed, N failed,
+# N skipped" counting test cases (a run that dies without a cmocka summary
+# counts as one failure).
 #
 # test_symbols also reads real bad inputs from Debian's kernel package (the
 # ELF inside its bzImage, its placeholder System.map): unit-debian-kernel
@@ -55,7 +58,8 @@ UNIT_ASAN_LIB_OBJS := $(patsubst lib/%.c,$(UNIT_ASAN_O)/lib/%.o,$(LIB_SRCS))
 UNIT_ASAN_LIB_A := $(UNIT_ASAN_O)/lib/libkvmlstar.a
 UNIT_HDRS := $(wildcard $(UNIT_DIR)/*.h) $(LIB_HDRS)
 
-.PHONY: unit-test unit-build unit-abi-check unit-install-check unit-debian-kernel
+.PHONY: unit-test unit-build unit-abi-check unit-abi-baseline abi-update \
+	unit-install-check unit-debian-kernel
 
 UNIT_DEBIAN_DIR = $(O)/tests/unit/debian-kernel
 
@@ -102,6 +106,18 @@ $(UNIT_ASAN_O)/tests/unit/%: $(UNIT_ASAN_O)/tests/unit/%.o $(UNIT_ASAN_HELPER_OB
 # The exported ABI: headers, version script and the .so agree.
 unit-abi-check: $(LIB_SO) $(LIB_SO_LINKS)
 	@$(UNIT_DIR)/abi-check.sh $(LIB_SO) $(KVMLSTAR_SONAME) $(O)/tests/unit/abi $(LIB_PUBLIC_HDRS)
+
+# The .so's ABI against the committed baseline (abidw/abidiff from
+# abigail-tools, only the public headers' types); abi-update rewrites the
+# baseline from the current build when the change is intended.
+UNIT_ABI_BASELINE := lib/libkvmlstar.abi
+UNIT_ABI_CURRENT = $(O)/tests/unit/abi-baseline/libkvmlstar.abi
+
+unit-abi-baseline: $(LIB_SO) $(LIB_SO_LINKS)
+	@$(UNIT_DIR)/abidiff-check.sh $(LIB_SO) $(UNIT_ABI_BASELINE) $(UNIT_ABI_CURRENT) $(LIB_PUBLIC_HDRS)
+
+abi-update: $(LIB_SO) $(LIB_SO_LINKS)
+	@$(UNIT_DIR)/abidiff-check.sh --update $(LIB_SO) $(UNIT_ABI_BASELINE) $(UNIT_ABI_CURRENT) $(LIB_PUBLIC_HDRS)
 
 # An installed copy is usable through pkg-config alone.
 unit-install-check: $(LIB_SO) $(LIB_A) $(LIB_PC)
