@@ -111,6 +111,8 @@ void format_age(uint64_t captured_ns, char *buf, size_t len);
 int fail(const struct cli *c, const struct kvmlstar_error *err);
 /* The exit status of an error code (0, 1, 3 or 4: see --help). */
 int exit_status(enum kvmlstar_err code);
+/* A write to stdout failed (its errno is kept for finish_output()). */
+bool stdout_failed(void);
 /*
  * Flush and close stdout; when that or an earlier write failed, say so on
  * stderr and return 1 (or @rc if it already is a failure).  Else @rc.

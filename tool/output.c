@@ -287,14 +287,26 @@ int usage_fail(const struct cli *c, const char *fmt, ...)
 	return EXIT_USAGE;
 }
 
+/* The errno of the first failed write to stdout that stdout_failed() saw. */
+static int stdout_errno;
+
+bool stdout_failed(void)
+{
+	if (!ferror(stdout))
+		return false;
+	if (!stdout_errno)
+		stdout_errno = errno;
+	return true;
+}
+
 int finish_output(int rc)
 {
-	int bad = ferror(stdout), e;
+	int bad = stdout_failed(), e;
 
 	/* fclose() flushes, and reports what the last writes hit (ENOSPC, EBADF, EIO). */
 	errno = 0;
 	if (fclose(stdout) != 0 || bad) {
-		e = errno;
+		e = stdout_errno ? stdout_errno : errno;
 		fprintf(stderr, PROG ": writing standard output failed: %s\n",
 			e ? strerror(e) : "I/O error");
 		return rc ? rc : 1;

@@ -519,7 +519,7 @@ static int print_queued(struct watch *w)
 			w->seen++;
 		}
 		/* A reader that went away, or a full disk: stop, and say so at exit. */
-		if (ferror(stdout))
+		if (stdout_failed())
 			return 1;
 	}
 	return -1;

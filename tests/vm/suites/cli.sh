@@ -44,7 +44,7 @@ expect "list empty --json" 0 kvm-lstar list --json
 same "list empty --json: nothing" "" "$out"
 
 # --- a VM with three vCPUs ------------------------------------------------------
-lstar-guest --vcpus 3 --lstar $v0,$v1,$v2 --hold 8 >$t/g1 2>&1 &
+lstar-guest --vcpus 3 --lstar $v0,$v1,$v2 --hold 15 >$t/g1 2>&1 &
 g1=$!
 wait_ready $t/g1
 
@@ -158,6 +158,14 @@ expect "watch --count 2" 0 kvm-lstar watch --pid $g4 --count 2 --timeout 30 --js
 same "watch: two captures" 2 "$(printf '%s\n' "$out" | grep -c "^{\"event\": \"capture\", \"vm\": [0-9]*, \"pid\": $g4, ")"
 has "watch: vcpu 1 value" "\"vcpu\": 1, \"lstar\": \"$v1\"" "$out"
 wait $g4
+
+# A watch whose output fails (a full disk) stops at the first event, exit 1.
+sh -c "sleep 2; exec lstar-guest --lstar $v0" >$t/g8 2>&1 &
+g8=$!
+kvm-lstar watch --pid $g8 --count 5 --timeout 30 --json >/dev/full 2>$t/wf
+same "watch to a full disk: exit 1" 1 $?
+has "watch to a full disk: says so" 'writing standard output failed: No space left' "$(cat $t/wf)"
+wait $g8
 
 sh -c "sleep 2; exec lstar-guest --lstar $v0 --rewrite $v1" >$t/g5 2>&1 &
 g5=$!
