@@ -37,6 +37,13 @@ HARDEN_LIB_OBJS := $(filter-out $(O)/lib/netlink.o,$(patsubst lib/%.c,$(O)/lib/%
 HARDEN_TOOL_OBJS := $(patsubst tool/%.c,$(O)/tool/%.o,$(wildcard tool/*.c))
 HARDEN_WRAP := -Wl,--wrap=poll,--wrap=recv
 
+# abisize: the size contract of the library's growing structs (cli.sh).
+USER_TARGETS += $(O)/tests/bin/abisize
+
+$(O)/tests/bin/abisize: tests/tools/abisize.c $(O)/lib/libkvmlstar.a
+	@mkdir -p $(dir $@)
+	$(CC) $(USER_CFLAGS) -o $@ $< $(O)/lib/libkvmlstar.a -lelf $(NL_LIBS)
+
 USER_TARGETS += $(O)/tests/bin/waitstop $(O)/tests/bin/waitstop-noresync \
 	$(O)/tests/bin/kvm-lstar-noresync
 

@@ -63,6 +63,9 @@ has "get --pid: vm" "^\{\"vm\": $vm, \"pid\": $g1, \"vcpu\": 0, \"lstar\": \"$v0
 has "get --pid: captured_ns" '"captured_ns": [1-9][0-9]*' "$out"
 expect "get --vm --vcpu 2" 0 kvm-lstar get --vm "$vm" --vcpu 2 --json
 has "get --vm --vcpu 2: value" "\"vcpu\": 2, \"lstar\": \"$v2\"" "$out"
+# The library's growing structs: callers built with the 1.0 size or a newer one.
+expect "abisize" 0 abisize "$vm"
+has "abisize: every check" '^abisize: [0-9]+ checks passed, 0 failed$' "$out"
 expect "get human" 0 kvm-lstar get --vm "$vm"
 has "get human: header" "^vm $vm  pid $g1  vcpu 0" "$out"
 has "get human: age" 's ago' "$out"
