@@ -261,9 +261,10 @@ struct kvmlstar_syms;
  * lines are ignored; any other line that does not fit, or is longer than
  * 64 KiB, is an error naming the line.  A file without symbols, or a
  * /proc/kallsyms whose addresses are all 0 (hidden from an unprivileged
- * reader: KVMLSTAR_E_PERMISSION), is refused.  A FIFO is waited for at
- * most 5 s for its first data, so one that no program writes to fails
- * instead of blocking for ever.
+ * reader: KVMLSTAR_E_PERMISSION), is refused.  A named FIFO is waited for
+ * at most 5 s for its first data, so one that no program writes to fails
+ * instead of blocking for ever; an anonymous pipe (a shell's "|" or
+ * "<(...)") is read for as long as its writer takes.
  *
  * Return: KVMLSTAR_OK; KVMLSTAR_E_IO or KVMLSTAR_E_PERMISSION when the file
  * cannot be opened or read; KVMLSTAR_E_BAD_INPUT for unusable contents
@@ -303,13 +304,17 @@ KVMLSTAR_API int kvmlstar_syms_lookup(const struct kvmlstar_syms *syms, const ch
  * @err: error details, or NULL.
  *
  * The answer is the one kvmlstar_syms_open() and kvmlstar_syms_lookup()
- * give, found faster for map text: the text is searched as it is read, as
- * grep would, without an index, and the search stops at the name's first
- * text definition.  So only the first line and the lines that define
- * @name are checked; garbage elsewhere is reported only when the name is
- * not found (the whole file is then checked as kvmlstar_syms_open()
- * would).  For a vmlinux it is kvmlstar_syms_open(), one lookup and
- * kvmlstar_syms_close().  Open a handle instead to look up many names.
+ * give, found faster for map text in a regular file: the text is searched
+ * as it is read, as grep would, without an index, and the search stops at
+ * the name's first text definition.  So only the first line, the lines
+ * that define @name and the line lengths are checked; garbage elsewhere
+ * is reported only when the name is not found, or its definition is
+ * suspect (address 0, or a text symbol outside the kernel half): the
+ * whole file is then read again and checked as kvmlstar_syms_open()
+ * would.  Map text from a pipe, which can be read only once, always gets
+ * the whole-file check.  For a vmlinux it is kvmlstar_syms_open(), one
+ * lookup and kvmlstar_syms_close().  Open a handle instead to look up many
+ * names.
  *
  * Return: as kvmlstar_syms_open() and kvmlstar_syms_lookup().
  */

@@ -55,8 +55,9 @@ struct kvmlstar_syms {
 
 	/* vmlinux */
 	int fd;			/* only while opening */
+	bool regular;		/* fd is a regular file (can be read by offset) */
 	Elf *elf;
-	const Elf64_Sym *sym;	/* inside the mapping (or libelf's copy) */
+	const Elf64_Sym *sym;	/* libelf's copy */
 	size_t nsym;
 	const char *strtab;
 	size_t strtab_size;
@@ -877,14 +878,11 @@ static int find_map(struct find *f, struct line_reader *lr, const char *path, in
 	if (!f->found)
 		return 0;
 	/*
-	 * Not a kernel's map, or a /proc/kallsyms with its addresses hidden:
-	 * the whole-file check tells which, when the file can be read again.
+	 * Not a kernel's map, or a /proc/kallsyms with its addresses hidden
+	 * (every one 0): the whole-file check tells which.
 	 */
-	if (is_text(f->type) && f->addr < KVMLSTAR_KERNEL_HALF) {
-		if (lseek(lr->fd, 0, SEEK_CUR) >= 0)
-			return 0;
-		return *rc = text_outside_kernel(err, path, f->name, f->addr), 1;
-	}
+	if ((is_text(f->type) && f->addr < KVMLSTAR_KERNEL_HALF) || f->addr == 0)
+		return 0;
 	return *rc = kvmlstar__ok(err), 1;
 }
 
@@ -910,9 +908,30 @@ KVMLSTAR_API void kvmlstar_syms_close(struct kvmlstar_syms *s)
 }
 
 /*
- * A FIFO opened without a writer would block open() for ever, and one
- * whose writer never writes would block read(): it was opened
- * O_NONBLOCK, so wait here, with a limit, for data or the writer's end.
+ * Whether @st is an anonymous pipe (a shell's "|" or "<(...)"), not a
+ * named FIFO: pipes live on the kernel's pipefs, whose device a pipe of
+ * our own shows.
+ */
+static bool anonymous_pipe(const struct stat *st)
+{
+	struct stat mine;
+	int p[2];
+	bool same;
+
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return false;
+	same = fstat(p[0], &mine) == 0 && mine.st_dev == st->st_dev;
+	close(p[0]);
+	close(p[1]);
+	return same;
+}
+
+/*
+ * A named FIFO opened without a writer would block open() for ever, and
+ * the library cannot tell a writer that has not come from one that is
+ * slow: it was opened O_NONBLOCK, so wait here, with a limit, for data or
+ * the writer's end.  An anonymous pipe has (or had) its writer from the
+ * start: reading it blocks as long as that writer takes, as with cat.
  */
 static int await_fifo(int fd, const char *path, struct kvmlstar_error *err)
 {
@@ -928,16 +947,16 @@ static int await_fifo(int fd, const char *path, struct kvmlstar_error *err)
 				      "%s: waiting for the FIFO: %s", path, strerror(e));
 	}
 	if (n == 0)
-		return kvmlstar__fail(err, KVMLSTAR_E_BAD_INPUT, ETIMEDOUT,
-			"%s: a FIFO that gave no data within %d s: no program is "
-			"writing to it; start its writer first, or pass a regular file",
-			path, FIFO_WAIT_MS / 1000);
+		return kvmlstar__fail(err, KVMLSTAR_E_BAD_INPUT, 0,
+			"%s: a named FIFO that gave no data within %d s: is a program "
+			"writing to it? Start its writer first, or pass a regular file "
+			"or a pipe", path, FIFO_WAIT_MS / 1000);
 	return KVMLSTAR_OK;
 }
 
 /* Open @path for reading as @fmt, refusing what cannot be read as it. */
 static int open_input(const char *path, const char *shown, enum kvmlstar_symfmt fmt,
-		      int *fdp, struct kvmlstar_error *err)
+		      int *fdp, bool *regular, struct kvmlstar_error *err)
 {
 	struct stat st;
 	int fd, e, flags, r;
@@ -949,6 +968,7 @@ static int open_input(const char *path, const char *shown, enum kvmlstar_symfmt 
 				      "%s: cannot open: %s", shown, strerror(e));
 	}
 	*fdp = fd;
+	*regular = false;
 	if (fstat(fd, &st) < 0) {
 		e = errno;
 		return kvmlstar__fail(err, kvmlstar__errno_code(e), e,
@@ -961,7 +981,8 @@ static int open_input(const char *path, const char *shown, enum kvmlstar_symfmt 
 		return kvmlstar__fail(err, KVMLSTAR_E_BAD_INPUT, 0,
 			"%s: not a regular file; a vmlinux is read by offset, so it "
 			"must be one (a System.map can come through a pipe)", shown);
-	if (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode)) {
+	*regular = S_ISREG(st.st_mode);
+	if (S_ISFIFO(st.st_mode) && !anonymous_pipe(&st)) {
 		r = await_fifo(fd, shown, err);
 		if (r)
 			return r;
@@ -1025,6 +1046,11 @@ static int open_syms(struct kvmlstar_syms *s, const char *shown, enum kvmlstar_s
 			return kvmlstar__fail(err, KVMLSTAR_E_BAD_INPUT, 0,
 				"%s: not an ELF file (no ELF magic), so not a vmlinux; "
 				"if it is a System.map, read it as one", shown);
+		/* An ELF that came through a pipe (the format was AUTO). */
+		if (!s->regular)
+			return kvmlstar__fail(err, KVMLSTAR_E_BAD_INPUT, 0,
+				"%s: an ELF file, but not a regular file; a vmlinux is "
+				"read by offset, so it must be one", shown);
 		/* libelf reads by offset: having read the first bytes does not disturb it. */
 		return open_vmlinux(s, shown, err);
 	}
@@ -1053,7 +1079,7 @@ static struct kvmlstar_syms *begin(const char *path, enum kvmlstar_symfmt fmt,
 		*rc = kvmlstar__fail(err, KVMLSTAR_E_NOMEM, ENOMEM, "%s: out of memory", shown);
 		goto fail;
 	}
-	*rc = open_input(path, shown, fmt, &s->fd, err);
+	*rc = open_input(path, shown, fmt, &s->fd, &s->regular, err);
 	if (*rc)
 		goto fail;
 	lr->fd = s->fd;
@@ -1086,6 +1112,15 @@ KVMLSTAR_API int kvmlstar_syms_open(const char *path, enum kvmlstar_symfmt fmt,
 	}
 	*out = s;
 	return KVMLSTAR_OK;
+}
+
+/* Every byte could be in a map line's NAME (printable, no blank). */
+static bool plain_name(const char *name)
+{
+	for (; *name; name++)
+		if ((unsigned char)*name <= ' ' || (unsigned char)*name >= 0x7f)
+			return false;
+	return true;
 }
 
 static int check_name(const char *func, const char *name, struct kvmlstar_error *err)
@@ -1165,7 +1200,14 @@ KVMLSTAR_API int kvmlstar_syms_find(const char *path, enum kvmlstar_symfmt fmt,
 		r = elf_as_map(err, s->path);
 		goto out;
 	}
-	if (fmt == KVMLSTAR_SYMFMT_MAP && find_map(&f, &lr, s->path, &r, err)) {
+	/*
+	 * The search runs on a regular file, which the whole-file check can
+	 * read again when the search cannot decide; a pipe is read once, so
+	 * it gets the whole-file check from the start.  A name with blanks or
+	 * control characters is no map line's NAME: the check says so.
+	 */
+	if (fmt == KVMLSTAR_SYMFMT_MAP && s->regular && plain_name(name) &&
+	    find_map(&f, &lr, s->path, &r, err)) {
 		if (!r)
 			*addr = f.addr;
 		goto out;
@@ -1175,16 +1217,16 @@ KVMLSTAR_API int kvmlstar_syms_find(const char *path, enum kvmlstar_symfmt fmt,
 	 * normal way, from where the reader stands when it can restart (a
 	 * regular file), else from what is left of the stream.
 	 */
-	if (fmt == KVMLSTAR_SYMFMT_MAP && lseek(s->fd, 0, SEEK_SET) == 0) {
+	if (fmt == KVMLSTAR_SYMFMT_MAP && (lr.consumed || lr.start)) {
+		if (lseek(s->fd, 0, SEEK_SET) != 0) {
+			r = read_failed(err, s->path);
+			goto out;
+		}
 		lr.start = lr.end = lr.consumed = 0;
 		lr.eof = false;
 		r = read_magic(&lr, s->path, err);
 		if (r)
 			goto out;
-	} else if (fmt == KVMLSTAR_SYMFMT_MAP && lr.consumed + lr.start > 0) {
-		/* A pipe already read past its first bytes: no second look. */
-		r = not_found(err, s->path, name, fmt);
-		goto out;
 	}
 	r = open_syms(s, s->path, fmt, &lr, err);
 	if (!r)

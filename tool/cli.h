@@ -19,6 +19,9 @@
 
 #define PROG		"kvm-lstar"
 
+/* A value quoted in a message, shortened (into a compound literal buffer). */
+#define SHOWN(s)	kvmlstar_shorten((s), (char[KVMLSTAR_SHORT_LEN]){ 0 })
+
 /* Exit status for a malformed command line (the library never returns it). */
 #define EXIT_USAGE	2
 
@@ -113,6 +116,8 @@ int fail(const struct cli *c, const struct kvmlstar_error *err);
 int exit_status(enum kvmlstar_err code);
 /* A write to stdout failed (its errno is kept for finish_output()). */
 bool stdout_failed(void);
+/* After a stop signal: drop the line a signal cut short, and its error. */
+void forget_interrupted_output(void);
 /*
  * Flush and close stdout; when that or an earlier write failed, say so on
  * stderr and return 1 (or @rc if it already is a failure).  Else @rc.

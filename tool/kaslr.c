@@ -92,7 +92,7 @@ static int link_unknown(const char *path, struct kvmlstar_error *err)
 {
 	return set_error(err, KVMLSTAR_E_LINK_UNKNOWN,
 			 "%s has no " ENTRY_SYMBOL ", so its link-time address is unknown: "
-			 "give the vmlinux or System.map of the guest's kernel", path);
+			 "give the vmlinux or System.map of the guest's kernel", SHOWN(path));
 }
 
 int cmd_derive(struct cli *c)

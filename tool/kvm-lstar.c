@@ -20,9 +20,6 @@
 #define KVM_LSTAR_VERSION "unknown"
 #endif
 
-/* A command-line word quoted in a message, shortened (a compound literal buffer). */
-#define SHOWN(s)	kvmlstar_shorten((s), (char[KVMLSTAR_SHORT_LEN]){ 0 })
-
 /* PID_MAX_LIMIT on 64-bit: no pid is larger. */
 #define PID_MAX		4194304u
 /* Longest timeout: its milliseconds must fit an int (poll()). */

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
+#include <stdio_ext.h>
 #include <string.h>
 #include <time.h>
 
@@ -262,12 +263,24 @@ int fail(const struct cli *c, const struct kvmlstar_error *err)
 int set_error(struct kvmlstar_error *err, enum kvmlstar_err code, const char *fmt, ...)
 {
 	va_list ap;
+	size_t n;
 
 	memset(err, 0, sizeof(*err));
 	err->code = code;
 	va_start(ap, fmt);
 	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
 	va_end(ap);
+	/* Cut off: end before a character the cut split (JSON would say U+FFFD). */
+	n = strlen(err->msg);
+	if (n == sizeof(err->msg) - 1) {
+		size_t i = n;
+
+		while (i > 0 && ((unsigned char)err->msg[i - 1] & 0xc0) == 0x80)
+			i--;
+		if (i > 0 && (unsigned char)err->msg[i - 1] >= 0xc0 &&
+		    utf8_char((const unsigned char *)err->msg + i - 1) == 0)
+			err->msg[i - 1] = '\0';
+	}
 	return code;
 }
 
@@ -297,6 +310,15 @@ bool stdout_failed(void)
 	if (!stdout_errno)
 		stdout_errno = errno;
 	return true;
+}
+
+void forget_interrupted_output(void)
+{
+	if (!stdout_failed() || stdout_errno != EINTR)
+		return;
+	__fpurge(stdout);
+	clearerr(stdout);
+	stdout_errno = 0;
 }
 
 int finish_output(int rc)

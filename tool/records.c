@@ -9,7 +9,6 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/signalfd.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -331,29 +330,40 @@ int cmd_wait(struct cli *c)
 /* ------------------------------------------------------------------ */
 
 /*
- * Ctrl-C and SIGTERM end a watch cleanly.  They are blocked and read from
- * a signalfd that is polled beside the event socket, so a stop is seen
- * at once, whenever it lands, and the watch sleeps until something
- * happens (no periodic wake-ups).
+ * Ctrl-C and SIGTERM end a watch cleanly.  The handler only sets a flag.
+ * The signals are blocked except inside ppoll(), which unblocks them
+ * atomically while it sleeps, so a stop cannot slip in between the check
+ * of the flag and the sleep, and the watch sleeps until something happens
+ * (no periodic wake-ups); and except while printing, so a write blocked on
+ * a stalled reader is interrupted too.  SA_RESETHAND: a second Ctrl-C
+ * kills the process whatever it is doing.
  */
-static int stop_signal_fd(void)
-{
-	sigset_t set;
+static volatile sig_atomic_t stop_requested;
+static sigset_t stop_signals, open_mask;
 
-	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
-		return -1;
-	return signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+static void on_stop_signal(int sig)
+{
+	(void)sig;
+	stop_requested = 1;
 }
 
-/* A stop signal is pending on @sfd. */
-static bool stop_requested(int sfd)
+static int catch_stop_signals(void)
 {
-	struct signalfd_siginfo si;
+	struct sigaction sa = { .sa_handler = on_stop_signal, .sa_flags = SA_RESETHAND };
 
-	return read(sfd, &si, sizeof(si)) == (ssize_t)sizeof(si);
+	sigemptyset(&sa.sa_mask);
+	sigemptyset(&stop_signals);
+	sigaddset(&stop_signals, SIGINT);
+	sigaddset(&stop_signals, SIGTERM);
+	if (sigaction(SIGINT, &sa, NULL) < 0 || sigaction(SIGTERM, &sa, NULL) < 0)
+		return -1;
+	return sigprocmask(SIG_BLOCK, &stop_signals, &open_mask);
+}
+
+/* Printing: let a stop interrupt a blocked write. */
+static void stops_open(bool open)
+{
+	sigprocmask(open ? SIG_UNBLOCK : SIG_BLOCK, &stop_signals, NULL);
 }
 
 static int64_t now_ms(void)
@@ -437,9 +447,7 @@ static int print_resync(const struct kvmlstar_record *r, void *arg)
 struct watch {
 	const struct cli *c;
 	struct kvmlstar_nl *nl;
-	int sfd;		/* the stop signals */
 	uint32_t seen;		/* events printed, towards --count */
-	bool stopped;		/* a stop signal came */
 };
 
 /*
@@ -458,7 +466,7 @@ static int resync(struct watch *w)
 
 	fprintf(stderr, PROG " watch: kvm_lstar events were lost (the socket buffer "
 		"overran); printing the current records as \"resync\" events\n");
-	for (i = 0; i < RESYNC_DRAIN_MAX; i++) {
+	for (i = 0; i < RESYNC_DRAIN_MAX && !stop_requested; i++) {
 		rc = kvmlstar_nl_next_event(w->nl, 0, &ev, sizeof(ev), &err);
 		if (rc == KVMLSTAR_E_TIMEOUT)
 			break;
@@ -466,10 +474,17 @@ static int resync(struct watch *w)
 			continue;
 		if (rc)
 			return fail(w->c, &err);
-		if (event_wanted(w->c, &ev))
+		if (event_wanted(w->c, &ev)) {
+			stops_open(true);
 			print_event(w->c, &ev);
+			stops_open(false);
+		}
 	}
+	if (stop_requested)
+		return 0;
+	stops_open(true);
 	rc = kvmlstar_nl_dump(w->nl, &f, print_resync, (void *)w->c, &err);
+	stops_open(false);
 	return rc ? fail(w->c, &err) : 0;
 }
 
@@ -503,6 +518,9 @@ static int print_queued(struct watch *w)
 	int rc;
 
 	while (!count_reached(w)) {
+		/* A flood must not outlast a stop. */
+		if (stop_requested)
+			return -1;
 		rc = kvmlstar_nl_next_event(w->nl, 0, &ev, sizeof(ev), &err);
 		if (rc == KVMLSTAR_E_TIMEOUT)
 			return 0;
@@ -515,9 +533,14 @@ static int print_queued(struct watch *w)
 		if (rc)
 			return fail(w->c, &err);
 		if (event_wanted(w->c, &ev)) {
+			stops_open(true);
 			print_event(w->c, &ev);
+			stops_open(false);
 			w->seen++;
 		}
+		/* A stop that interrupted the write is a stop, not a failure. */
+		if (stop_requested)
+			return -1;
 		/* A reader that went away, or a full disk: stop, and say so at exit. */
 		if (stdout_failed())
 			return 1;
@@ -529,14 +552,18 @@ static int print_queued(struct watch *w)
 static int watch_loop(struct watch *w)
 {
 	int64_t deadline = w->c->timeout_ms < 0 ? -1 : now_ms() + w->c->timeout_ms;
-	struct pollfd pfd[2] = {
-		{ .fd = kvmlstar_nl_event_fd(w->nl), .events = POLLIN },
-		{ .fd = w->sfd, .events = POLLIN },
-	};
-	int n, rc, e;
+	struct pollfd pfd = { .fd = kvmlstar_nl_event_fd(w->nl), .events = POLLIN };
+	struct timespec ts, *tsp;
+	int n, rc, e, left;
 
 	while (!count_reached(w)) {
-		n = poll(pfd, 2, remaining_ms(deadline));
+		if (stop_requested)
+			return 0;
+		left = remaining_ms(deadline);
+		ts = (struct timespec){ .tv_sec = left / 1000, .tv_nsec = left % 1000 * 1000000L };
+		tsp = left < 0 ? NULL : &ts;
+		/* The stop signals are unblocked only while this sleeps. */
+		n = ppoll(&pfd, 1, tsp, &open_mask);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
@@ -548,9 +575,7 @@ static int watch_loop(struct watch *w)
 		}
 		if (n == 0)
 			return watch_timed_out(w);
-		if ((pfd[1].revents & POLLIN) && stop_requested(w->sfd))
-			return 0;
-		if (pfd[0].revents) {
+		if (pfd.revents) {
 			rc = print_queued(w);
 			if (rc)
 				return rc < 0 ? 0 : rc;
@@ -567,8 +592,7 @@ int cmd_watch(struct cli *c)
 
 	/* Each event should reach a pipe reader as it happens. */
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	w.sfd = stop_signal_fd();
-	if (w.sfd < 0) {
+	if (catch_stop_signals() < 0) {
 		set_error(&err, KVMLSTAR_E_IO, "cannot set up the stop signals: %s",
 			  strerror(errno));
 		return fail(c, &err);
@@ -579,7 +603,10 @@ int cmd_watch(struct cli *c)
 	if (!rc)
 		rc = watch_loop(&w);
 	kvmlstar_nl_close(w.nl);
-	close(w.sfd);
+	if (stop_requested)
+		forget_interrupted_output();
+	/* From here a second stop signal is delivered (and kills) at once. */
+	sigprocmask(SIG_SETMASK, &open_mask, NULL);
 	return rc;
 }
 

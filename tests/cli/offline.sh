@@ -315,13 +315,23 @@ t0=$(date +%s)
 timeout 30 "$bin" symbol --system-map "$tmp/fifo" _text --json >"$tmp/out" 2>"$tmp/err"
 rc=$? out=$(cat "$tmp/out")
 same "FIFO without a writer: exit 1" 1 $rc
-has "FIFO without a writer: says so" '"error": "bad_input".*FIFO.*no program is writing' "$out"
+has "FIFO without a writer: says so" '"error": "bad_input".*named FIFO that gave no data within 5 s: is a program writing' "$out"
 [ $(($(date +%s) - t0)) -le 10 ] && ok || bad "FIFO without a writer took $(($(date +%s) - t0)) s"
 json_error "FIFO as vmlinux" 1 bad_input false symbol --vmlinux "$tmp/fifo" _text
 has "FIFO as vmlinux: not a regular file" 'not a regular file' "$out"
 expect "a System.map through a pipe" 0 symbol --system-map <(cat "$tmp/System.map") entry_SYSCALL_64 --json
 has "through a pipe: the address" "\"address\": \"$link\"" "$out"
 expect "a map through a pipe, not found" 1 symbol --system-map <(cat "$tmp/System.map") nope
+# A pipe's writer may be slow (ssh asking for a password): it is waited for.
+expect "a pipe whose writer takes 6 s" 0 symbol --system-map <(sleep 6; cat "$tmp/System.map") _text
+# Through a pipe, the answers (and failures) are those of the file.
+printf '0000000000000000 T _text\n0000000000000000 D init_task\n' >"$tmp/hidden.map"
+json_error "hidden kallsyms, a data symbol" 1 permission false symbol --system-map "$tmp/hidden.map" init_task
+json_error "hidden kallsyms through a pipe" 1 permission false symbol --system-map <(cat "$tmp/hidden.map") init_task
+{ cat "$tmp/System.map"; echo "not a map line"; } >"$tmp/tail-garbage.map"
+json_error "garbage, name missing" 1 bad_input false symbol --system-map "$tmp/tail-garbage.map" nope
+json_error "garbage, name missing, through a pipe" 1 bad_input false symbol --system-map <(cat "$tmp/tail-garbage.map") nope
+json_error "a name with a newline" 1 not_found false symbol --system-map "$tmp/System.map" "$(printf '_text\nffffffff81000000')"
 
 # Every --json run above printed strict JSON (run() checked each one).
 [ "$json_runs" -ge 60 ] && ok || bad "only $json_runs --json runs were checked"

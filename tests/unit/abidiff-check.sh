@@ -15,7 +15,10 @@
 #
 # The ABI file names no path of this checkout (no corpus path, no
 # compilation directory, locations as bare file names), so a baseline made
-# in one clone holds in any other.
+# in one clone holds in any other.  The locations must stay (not
+# --no-show-locs): abidiff's --hd1/--hd2 tell public types by them, and
+# without them it filters every change out.  So an edit of a public header
+# that moves lines changes the baseline's line numbers, not its verdict.
 set -euo pipefail
 update=0
 if [ "${1:-}" = --update ]; then

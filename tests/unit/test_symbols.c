@@ -1001,6 +1001,16 @@ static void find_map_file(void **state)
 	find_matches_lookup(unit_write_str("find-low.map",
 		"0000000000001000 T _start\n0000000000001129 T main\n"), "main");
 	find_matches_lookup(unit_write_str("find-empty.map", ""), "main");
+	/* Hidden kallsyms: every address 0, whatever the type. */
+	find_matches_lookup(unit_write_str("find-hidden2.map",
+		"0000000000000000 T _text\n0000000000000000 D init_task\n"), "init_task");
+	/* Names no map line can have. */
+	find_matches_lookup(p, "_text\nffffffff81000000");
+	find_matches_lookup(p, "dupe d");
+	find_matches_lookup(p, "caf\xc3\xa9");
+	/* A name that is also a line's type, or its address. */
+	find_matches_lookup(unit_write_str("find-typename.map",
+		"ffffffff81000000 T T\nffffffff81000010 t t\n"), "T");
 }
 
 /* The same through a FIFO, which can be read only once. */
@@ -1057,7 +1067,7 @@ static void fifo_without_writer(void **state)
 	t0 = now();
 	assert_int_equal(kvmlstar_syms_open(fifo, KVMLSTAR_SYMFMT_MAP, &s, &err),
 			 KVMLSTAR_E_BAD_INPUT);
-	assert_contains(err.msg, "no program is writing");
+	assert_contains(err.msg, "is a program writing to it?");
 	assert_true(now() - t0 < 8);
 	/* A vmlinux must be a regular file: refused at once. */
 	t0 = now();
