@@ -18,7 +18,6 @@
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +25,8 @@
 #define PROG		"mkelf"
 #define TEXT_ADDR	0xffffffff81000000ull
 #define MIB		(1024ull * 1024)
+
+#include "synth.h"
 
 /* Section indexes. */
 enum {
@@ -50,33 +51,10 @@ static const char *const words[] = {
 };
 #define NWORDS (sizeof(words) / sizeof(words[0]))
 
-static __attribute__((noreturn, format(printf, 1, 2)))
-void die(const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, PROG ": ");
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	exit(1);
-}
-
 static __attribute__((noreturn)) void usage(void)
 {
 	fprintf(stderr, "usage: " PROG " --out FILE [--symbols N] [--text-mb T] [--data-mb D] [--target NAME]\n");
 	exit(2);
-}
-
-static uint64_t rng = 0x9e3779b97f4a7c15ull;
-
-static uint64_t next_random(void)
-{
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return rng;
 }
 
 struct buf {
@@ -125,20 +103,6 @@ static void write_fill(FILE *f, size_t len, int random, const char *path)
 	}
 }
 
-static unsigned long parse_num(const char *name, const char *s, unsigned long max)
-{
-	char *end;
-	unsigned long v;
-
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (!*s || *end || errno || v < 1 || v > max) {
-		fprintf(stderr, PROG ": bad %s value '%s': 1..%lu\n", name, s, max);
-		exit(2);
-	}
-	return v;
-}
-
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -172,13 +136,13 @@ int main(int argc, char **argv)
 			out = optarg;
 			break;
 		case 'n':
-			nsyms = parse_num("--symbols", optarg, 10000000);
+			nsyms = parse_num("--symbols", optarg, 1, 10000000);
 			break;
 		case 't':
-			text_mb = parse_num("--text-mb", optarg, 4096);
+			text_mb = parse_num("--text-mb", optarg, 1, 4096);
 			break;
 		case 'd':
-			data_mb = parse_num("--data-mb", optarg, 4096);
+			data_mb = parse_num("--data-mb", optarg, 1, 4096);
 			break;
 		case 'T':
 			target = optarg;

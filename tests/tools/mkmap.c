@@ -23,7 +23,6 @@
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +30,8 @@
 #define PROG		"mkmap"
 #define TEXT_ADDR	0xffffffff81000000ull
 #define MIB		(1024ull * 1024)
+
+#include "synth.h"
 #define NAME_MAX_LEN	128
 #define IDENT_MAX_LEN	96	/* the longest make_ident() writes is 57 */
 
@@ -126,33 +127,10 @@ static const struct {
 };
 #define NENTRY (sizeof(entry_code) / sizeof(entry_code[0]))
 
-static __attribute__((noreturn, format(printf, 1, 2)))
-void die(const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, PROG ": ");
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	exit(1);
-}
-
 static __attribute__((noreturn)) void usage(void)
 {
 	fprintf(stderr, "usage: " PROG " --out FILE [--lines N] [--target NAME]\n");
 	exit(2);
-}
-
-static uint64_t rng = 0x9e3779b97f4a7c15ull;
-
-static uint64_t next_random(void)
-{
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return rng;
 }
 
 /* True with probability @pct percent. */
@@ -278,21 +256,6 @@ static void fill(struct out *o, unsigned long n, char section, unsigned int glob
 static uint64_t align_up(uint64_t v, uint64_t a)
 {
 	return (v + a - 1) / a * a;
-}
-
-static unsigned long parse_num(const char *name, const char *s, unsigned long min,
-			       unsigned long max)
-{
-	char *end;
-	unsigned long v;
-
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (!*s || *end || errno || v < min || v > max) {
-		fprintf(stderr, PROG ": bad %s value '%s': %lu..%lu\n", name, s, min, max);
-		exit(2);
-	}
-	return v;
 }
 
 int main(int argc, char **argv)

@@ -92,10 +92,10 @@ $(O)/tests/bin/lstar-bench: tests/tools/lstar-bench.c $(LONGMODE_DEPS) $(LIB_A)
 		$(LONGMODE_SRC) $(LIB_A) \
 		$(shell pkg-config --static --libs libnl-genl-3.0 2>/dev/null)
 
-$(O)/bench/mkelf: tests/tools/mkelf.c
+$(O)/bench/mkelf: tests/tools/mkelf.c tests/tools/synth.h
 	@mkdir -p $(dir $@)
 	$(CC) $(USER_CFLAGS) -o $@ $<
 
-$(O)/bench/mkmap: tests/tools/mkmap.c
+$(O)/bench/mkmap: tests/tools/mkmap.c tests/tools/synth.h
 	@mkdir -p $(dir $@)
 	$(CC) $(USER_CFLAGS) -o $@ $<
