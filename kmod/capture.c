@@ -19,6 +19,12 @@
  * private to kvm-amd; its first members are relied on only after the
  * layout check in kl_svm_vmcb01() passes.
  *
+ * Witnesses: syscall_init() writes CSTAR and SYSENTER_EIP right after
+ * LSTAR, with addresses that move with the same KASLR offset.  The
+ * intercept path sees the writes KVM handles; the sampler reads them from
+ * the save area only in the window records.c opens at a new LSTAR value,
+ * so an exit costs the one compare it always did.
+ *
  * Both probes hold rcu_read_lock() for as long as they use a record: 7.2
  * calls probes under SRCU, preemptible, and kvm_msr fires after KVM has
  * enabled preemption again, so the tracepoint itself keeps no record
@@ -160,12 +166,29 @@ static bool kl_guest_is_protected(const struct kvm_vcpu *vcpu)
 	return vcpu->arch.guest_state_protected || kl_test_protected();
 }
 
+/*
+ * A sampled exit past the compare: LSTAR differs from the latest value,
+ * or the witness window is open.  CSTAR and SYSENTER_EIP sit beside LSTAR
+ * in the save area (SYSENTER_EIP's low half only, for an AMD-vendor
+ * guest: records.c compares it so).
+ */
+static noinline void kl_sample(struct kl_vcpu *r, const struct vmcb *vmcb)
+{
+	struct kl_seen seen = {
+		.lstar = READ_ONCE(vmcb->save.lstar),
+		.w[KL_W_CSTAR] = READ_ONCE(vmcb->save.cstar),
+		.w[KL_W_SYSENTER_EIP] = READ_ONCE(vmcb->save.sysenter_eip),
+		.has = KL_SEEN_ALL,
+	};
+
+	kl_observe_seen(r, &seen, KVM_LSTAR_SOURCE_SAMPLE);
+}
+
 static void kl_probe_exit(void *data, struct kvm_vcpu *vcpu, u32 isa)
 {
 	struct kl_vcpu *r;
 	struct vmcb *vmcb;
 	bool hyp;
-	u64 lstar;
 
 	rcu_read_lock();
 	r = kl_record_find(vcpu);
@@ -190,20 +213,45 @@ static void kl_probe_exit(void *data, struct kvm_vcpu *vcpu, u32 isa)
 	vmcb = kl_vmcb(vcpu, r);
 	if (!vmcb)
 		goto out;
-	lstar = READ_ONCE(vmcb->save.lstar);
-	if (likely(lstar == READ_ONCE(r->current_val)))
+	/* The one compare of every exit; the witness window goes past it. */
+	if (likely(READ_ONCE(vmcb->save.lstar) == READ_ONCE(r->skip)))
 		goto out;
-	kl_observe(r, lstar, KVM_LSTAR_SOURCE_SAMPLE);
+	kl_sample(r, vmcb);
 out:
 	rcu_read_unlock();
+}
+
+/*
+ * What an intercepted write of @ecx says: LSTAR, a witness, or nothing.
+ * SYSENTER_EIP is intercepted on VMX only for emulated writes, and on SVM
+ * for those and for Intel-vendor guests; CSTAR wherever LSTAR is.
+ */
+static bool kl_seen_msr(u32 ecx, u64 val, struct kl_seen *seen)
+{
+	switch (ecx) {
+	case MSR_LSTAR:
+		seen->lstar = val;
+		seen->has = KL_SEEN_LSTAR;
+		return true;
+	case MSR_CSTAR:
+		seen->w[KL_W_CSTAR] = val;
+		seen->has = KL_SEEN_W(KL_W_CSTAR);
+		return true;
+	case MSR_IA32_SYSENTER_EIP:
+		seen->w[KL_W_SYSENTER_EIP] = val;
+		seen->has = KL_SEEN_W(KL_W_SYSENTER_EIP);
+		return true;
+	}
+	return false;
 }
 
 static void kl_probe_msr(void *data, unsigned int write, u32 ecx, u64 val,
 			 bool exception)
 {
+	struct kl_seen seen = {};
 	struct kl_vcpu *r;
 
-	if (likely(ecx != MSR_LSTAR || !write || exception))
+	if (!write || exception || !kl_seen_msr(ecx, val, &seen))
 		return;
 	rcu_read_lock();
 	r = kl_record_find_task(current);
@@ -212,7 +260,7 @@ static void kl_probe_msr(void *data, unsigned int write, u32 ecx, u64 val,
 		if (unlikely(READ_ONCE(r->hv_now)))
 			kl_note_hypervisor(r);
 		else
-			kl_observe(r, val, KVM_LSTAR_SOURCE_INTERCEPT);
+			kl_observe_seen(r, &seen, KVM_LSTAR_SOURCE_INTERCEPT);
 	}
 	rcu_read_unlock();
 }

@@ -39,6 +39,7 @@ struct kl_vcpu;
 /* A consistent copy of one record, for netlink. */
 struct kl_snap {
 	u64 first, current_val, captured_ns;
+	u64 cstar, sysenter_eip;	/* the witnesses' first values */
 	u64 seq;			/* creation number: the dump cursor */
 	u32 vm, pid, vcpu, epoch, writes, uid;
 	bool changed, gone, captured, hypervisor;

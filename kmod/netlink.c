@@ -104,7 +104,9 @@ static int kl_put_record(struct sk_buff *skb, const struct kl_snap *s)
 	    nla_put_u64_64bit(skb, KVM_LSTAR_A_CAPTURED_NS, s->captured_ns, KVM_LSTAR_A_PAD) ||
 	    nla_put_u8(skb, KVM_LSTAR_A_GONE, s->gone) ||
 	    nla_put_u8(skb, KVM_LSTAR_A_HYPERVISOR, s->hypervisor) ||
-	    nla_put_u8(skb, KVM_LSTAR_A_UNAVAILABLE, s->unavailable))
+	    nla_put_u8(skb, KVM_LSTAR_A_UNAVAILABLE, s->unavailable) ||
+	    nla_put_u64_64bit(skb, KVM_LSTAR_A_CSTAR, s->cstar, KVM_LSTAR_A_PAD) ||
+	    nla_put_u64_64bit(skb, KVM_LSTAR_A_SYSENTER_EIP, s->sysenter_eip, KVM_LSTAR_A_PAD))
 		return -EMSGSIZE;
 	return 0;
 }

@@ -58,6 +58,20 @@
 #define KL_EVENTS_PER_SEC 16
 #define KL_HELD_DELAY	HZ
 #define KL_EVENT_RING	512
+/*
+ * Sampled exits after a new LSTAR value in which the sampler still reads
+ * the witnesses, while some are unset.  syscall_init() writes them a few
+ * instructions after LSTAR; the window bounds the reads for a guest that
+ * leaves one at 0 (no IA32 emulation, or a newer kernel's CSTAR on an
+ * Intel-vendor CPU).
+ */
+#define KL_WITNESS_EXITS 64
+/*
+ * A value the sampler never reads from LSTAR: WRMSR and KVM_SET_MSRS both
+ * refuse non-canonical addresses.  r->skip holds it while the witness
+ * window is open, so that the probe's one compare sends those exits here.
+ */
+#define KL_SKIP_NONE	0x8000000000000000ull
 
 /* The records of one uid: what an unprivileged caller may see and use. */
 struct kl_owner {
@@ -828,20 +842,6 @@ static void kl_held_flush(struct work_struct *work)
 }
 
 /*
- * The capture logic.  @val is what the guest's LSTAR holds now, seen at a
- * write (intercept) or at an exit (sample):
- *  - equal to the latest value: nothing happened;
- *  - 0 after a capture: a reset (VMM reset, reboot); the next value opens
- *    a new epoch;
- *  - first non-zero value of an epoch: the capture, with its time;
- *  - any other value: a rewrite within the epoch (first value kept).
- * A record sends KL_EVENTS_PER_SEC events a second at most, so one guest
- * rewriting LSTAR on every exit cannot crowd out other VMs' events.  The
- * events beyond that merge into one held event, which goes out within
- * KL_HELD_DELAY with the record's latest state: listeners always learn
- * the last value.  Each event merged away counts as lost.
- */
-/*
  * Under @r's lock: may @ev go out now?  Past the budget, or behind one
  * already held, it merges into the held event instead (their order stays)
  * and 0 is returned; *@lost says an event was merged away, *@hold that
@@ -868,23 +868,114 @@ static void kl_event_out(struct kl_vcpu *r, u8 ev, bool lost, bool hold)
 		kl_defer(r, ev);
 }
 
-void kl_observe(struct kl_vcpu *r, u64 val, u8 source)
+/* Equal as witnesses: SYSENTER_EIP by the low half AMD CPUs keep. */
+static bool kl_witness_same(int i, u64 a, u64 b)
+{
+	return i == KL_W_SYSENTER_EIP ? (u32)a == (u32)b : a == b;
+}
+
+/*
+ * Under @r's lock: the witnesses in @seen.  Before an epoch opens they
+ * wait in w_last (w_loose), for its capture to take; in an epoch the
+ * first non-zero value of each is kept and a different later one is a
+ * change.  0 (not written, or a host reset) says nothing.  Returns the
+ * event, and whether the record moved.
+ */
+static u8 kl_witnesses(struct kl_vcpu *r, const struct kl_seen *seen, bool *moved)
+{
+	bool open = r->captured && !r->zero_seen;
+	u8 ev = 0;
+	int i;
+
+	for (i = 0; i < KL_W_NR; i++) {
+		u64 v = seen->w[i];
+
+		if (!(seen->has & KL_SEEN_W(i)) || !v)
+			continue;
+		if (!open) {
+			*moved |= !(r->w_loose & KL_SEEN_W(i)) || v != r->w_last[i];
+			r->w_last[i] = v;
+			r->w_loose |= KL_SEEN_W(i);
+		} else if (!r->w_first[i]) {
+			r->w_first[i] = v;
+			r->w_last[i] = v;
+			*moved = true;
+		} else if (!kl_witness_same(i, v, r->w_last[i])) {
+			r->w_last[i] = v;
+			r->changed = true;
+			*moved = true;
+			ev = KVM_LSTAR_EVENT_CHANGE;
+		}
+	}
+	return ev;
+}
+
+/* A new epoch's witnesses: those seen since the last one closed. */
+static void kl_witnesses_open(struct kl_vcpu *r)
+{
+	int i;
+
+	for (i = 0; i < KL_W_NR; i++)
+		r->w_first[i] = r->w_loose & KL_SEEN_W(i) ? r->w_last[i] : 0;
+	r->w_loose = 0;
+}
+
+/*
+ * Under @r's lock: what the sampler skips from now on.  Its exits compare
+ * the guest's LSTAR with r->skip only, so the window costs no exit a
+ * load: while it is open, skip is a value LSTAR never holds.  It closes
+ * when every witness is set or after KL_WITNESS_EXITS sampled exits.
+ */
+static void kl_skip_set(struct kl_vcpu *r)
+{
+	int i;
+
+	for (i = 0; i < KL_W_NR && r->w_first[i]; i++)
+		;
+	if (i == KL_W_NR || r->zero_seen || !r->captured)
+		r->w_window = 0;
+	WRITE_ONCE(r->skip, r->w_window ? KL_SKIP_NONE : r->current_val);
+}
+
+/*
+ * The capture logic, for what a probe saw of @r: LSTAR at a write
+ * (intercept) or at an exit (sample), and the witnesses the same way.
+ * LSTAR's value is
+ *  - equal to the latest value: nothing happened to LSTAR;
+ *  - 0 after a capture: a reset (VMM reset, reboot); the next value opens
+ *    a new epoch;
+ *  - first non-zero value of an epoch: the capture, with its time;
+ *  - any other value: a rewrite within the epoch (first value kept).
+ * A new value opens the witness window (kl_skip_set()).  A witness that
+ * changes within an epoch is a rewrite too.
+ *
+ * A record sends KL_EVENTS_PER_SEC events a second at most, so one guest
+ * rewriting LSTAR on every exit cannot crowd out other VMs' events.  The
+ * events beyond that merge into one held event, which goes out within
+ * KL_HELD_DELAY with the record's latest state: listeners always learn
+ * the last value.  Each event merged away counts as lost.
+ */
+void kl_observe_seen(struct kl_vcpu *r, const struct kl_seen *seen, u8 source)
 {
 	bool lost = false, moved = false, hold = false;
-	u8 ev = 0;
+	u64 val = seen->lstar;
+	u8 ev = 0, wev;
 
 	spin_lock(&r->lock);
-	if (val == r->current_val)
-		goto out;
-	moved = true;
-	if (!val) {
-		WRITE_ONCE(r->current_val, 0);
+	if (!(seen->has & KL_SEEN_LSTAR) || val == r->current_val) {
+		if (source == KVM_LSTAR_SOURCE_SAMPLE && r->w_window)
+			r->w_window--;
+	} else if (!val) {
+		moved = true;
+		r->current_val = 0;
 		WRITE_ONCE(r->hypervisor, false);
 		if (r->captured && !r->zero_seen) {
 			r->zero_seen = true;
+			r->w_loose = 0;
 			ev = KVM_LSTAR_EVENT_RESET;
 		}
 	} else if (!r->captured || r->zero_seen) {
+		moved = true;
 		r->epoch = r->captured ? r->epoch + 1 : 1;
 		r->first = val;
 		r->writes = 1;
@@ -893,20 +984,35 @@ void kl_observe(struct kl_vcpu *r, u64 val, u8 source)
 		r->zero_seen = false;
 		r->source = source;
 		r->captured_ns = ktime_get_boottime_ns();
-		WRITE_ONCE(r->current_val, val);
+		r->current_val = val;
+		r->w_window = KL_WITNESS_EXITS;
+		kl_witnesses_open(r);
 		ev = KVM_LSTAR_EVENT_CAPTURE;
 	} else {
+		moved = true;
 		r->writes++;
 		r->changed = true;
-		WRITE_ONCE(r->current_val, val);
+		r->current_val = val;
+		r->w_window = KL_WITNESS_EXITS;
 		ev = KVM_LSTAR_EVENT_CHANGE;
 	}
+	wev = kl_witnesses(r, seen, &moved);
+	if (!ev)
+		ev = wev;
+	kl_skip_set(r);
 	ev = kl_event_gate(r, ev, &lost, &hold);
-out:
 	spin_unlock(&r->lock);
 	if (moved)
 		atomic_long_inc(&kl_dump_gen);
 	kl_event_out(r, ev, lost, hold);
+}
+
+/* LSTAR alone. */
+void kl_observe(struct kl_vcpu *r, u64 lstar, u8 source)
+{
+	struct kl_seen seen = { .lstar = lstar, .has = KL_SEEN_LSTAR };
+
+	kl_observe_seen(r, &seen, source);
 }
 
 /*
@@ -974,6 +1080,8 @@ void kl_snapshot(const struct kl_vcpu *r, struct kl_snap *s,
 	spin_lock((spinlock_t *)&r->lock);
 	s->first = r->first;
 	s->current_val = r->current_val;
+	s->cstar = r->captured ? r->w_first[KL_W_CSTAR] : 0;
+	s->sysenter_eip = r->captured ? r->w_first[KL_W_SYSENTER_EIP] : 0;
 	s->captured_ns = r->captured_ns;
 	s->epoch = r->epoch;
 	s->writes = r->writes;

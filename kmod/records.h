@@ -15,6 +15,7 @@
 #ifndef KVM_LSTAR_RECORDS_H
 #define KVM_LSTAR_RECORDS_H
 
+#include <linux/bits.h>
 #include <linux/list.h>
 #include <linux/list_nulls.h>
 #include <linux/rcupdate.h>
@@ -26,6 +27,28 @@ struct kvm_vcpu;
 struct kl_vm;
 struct vmcb;
 
+/*
+ * The MSRs besides LSTAR that syscall_init() points at kernel text (the
+ * witnesses): kept per epoch, read by the sampler only in the window that
+ * follows a new LSTAR value.  A fourth (FRED's MSR_IA32_FRED_CONFIG) goes
+ * at the end once KVM gives FRED to guests.
+ */
+enum kl_witness {
+	KL_W_CSTAR,
+	KL_W_SYSENTER_EIP,
+	KL_W_NR,
+};
+
+/* What a probe saw: some of LSTAR and the witnesses (@has says which). */
+struct kl_seen {
+	u64 lstar;
+	u64 w[KL_W_NR];
+	u8 has;				/* KL_SEEN_LSTAR | KL_SEEN_W(i) */
+};
+#define KL_SEEN_LSTAR	BIT(KL_W_NR)
+#define KL_SEEN_W(i)	BIT(i)
+#define KL_SEEN_ALL	(KL_SEEN_LSTAR | (KL_SEEN_LSTAR - 1))
+
 struct kl_vcpu {
 	/* What the probes read on every exit, together in one cache line. */
 	const void *vcpu;		/* key only */
@@ -33,7 +56,7 @@ struct kl_vcpu {
 	const void *task;		/* key only: task that last exited it */
 	struct vmcb *vmcb;		/* this vCPU's vmcb01 as last validated */
 	u64 last_exits;			/* vcpu->stat.exits at last sight */
-	u64 current_val;		/* latest value; READ_ONCE()d by the probes */
+	u64 skip;			/* LSTAR the sampler skips: kl_skip_set() */
 	u32 vcpu_id;
 	bool hashed;			/* findable by vcpu (kl_lock) */
 
@@ -47,6 +70,11 @@ struct kl_vcpu {
 	/* Capture state: lock for writers, snapshot for readers. */
 	spinlock_t lock;
 	u64 first;
+	u64 current_val;		/* latest LSTAR value */
+	u64 w_first[KL_W_NR];		/* each witness's first value this epoch */
+	u64 w_last[KL_W_NR];		/* ... and its latest */
+	u8 w_loose;			/* witnesses seen while no epoch is open */
+	u8 w_window;			/* sampled exits left to read witnesses in */
 	u64 captured_ns;
 	u32 epoch;
 	u32 writes;
@@ -75,7 +103,8 @@ struct kl_vcpu {
 struct kl_vcpu *kl_record_find(struct kvm_vcpu *vcpu);
 void kl_record_note_task(struct kl_vcpu *r);
 struct kl_vcpu *kl_record_find_task(const void *task);
-void kl_observe(struct kl_vcpu *r, u64 val, u8 source);
+void kl_observe_seen(struct kl_vcpu *r, const struct kl_seen *seen, u8 source);
+void kl_observe(struct kl_vcpu *r, u64 lstar, u8 source);
 void kl_note_unavailable(struct kl_vcpu *r, u8 why);
 void kl_note_hypervisor(struct kl_vcpu *r);
 

@@ -109,6 +109,82 @@ static void kl_st_observe(void)
 	flush_workqueue(kl_wq);		/* the events hold copies; r can go */
 }
 
+/* The witnesses: first values per epoch, changes, the sampler's window. */
+static void kl_st_witnesses(void)
+{
+	struct kl_owner o = { .uid = GLOBAL_ROOT_UID };
+	struct kl_vm vm = { .owner = &o, .id = 1 };
+	struct kl_vcpu r = { .vm = &vm };
+	struct kl_seen all = {
+		.lstar = 0xffffffff81000000,
+		.w = { 0xffffffff81000100, 0xffffffff81000200 },
+		.has = KL_SEEN_ALL,
+	};
+	struct kl_seen cstar = { .w[KL_W_CSTAR] = 0xffffffff83000100,
+				 .has = KL_SEEN_W(KL_W_CSTAR) };
+	struct kl_seen sysenter = { .has = KL_SEEN_ALL };
+	struct kl_snap s;
+	int i;
+
+	spin_lock_init(&r.lock);
+	INIT_LIST_HEAD(&r.held_node);
+	r.ev_window = jiffies;
+
+	/* All three at one sampled exit: taken, and the window is shut. */
+	kl_observe_seen(&r, &all, KVM_LSTAR_SOURCE_SAMPLE);
+	kl_snapshot(&r, &s, &init_pid_ns, &init_user_ns);
+	KL_CHECK(s.first == all.lstar && s.cstar == all.w[KL_W_CSTAR] &&
+		 s.sysenter_eip == all.w[KL_W_SYSENTER_EIP] && !s.changed);
+	KL_CHECK(!r.w_window && r.skip == all.lstar);
+
+	/* SYSENTER_EIP as AMD keeps it (low half) is the same value. */
+	sysenter.lstar = all.lstar;
+	sysenter.w[KL_W_CSTAR] = all.w[KL_W_CSTAR];
+	sysenter.w[KL_W_SYSENTER_EIP] = (u32)all.w[KL_W_SYSENTER_EIP];
+	kl_observe_seen(&r, &sysenter, KVM_LSTAR_SOURCE_SAMPLE);
+	KL_CHECK(!r.changed && r.w_first[KL_W_SYSENTER_EIP] == all.w[KL_W_SYSENTER_EIP]);
+
+	/* A new CSTAR within the epoch is a rewrite; LSTAR stays put. */
+	kl_observe_seen(&r, &cstar, KVM_LSTAR_SOURCE_INTERCEPT);
+	KL_CHECK(r.changed && r.writes == 1 && r.current_val == all.lstar &&
+		 r.w_first[KL_W_CSTAR] == all.w[KL_W_CSTAR] &&
+		 r.w_last[KL_W_CSTAR] == cstar.w[KL_W_CSTAR]);
+
+	/*
+	 * A reboot: LSTAR at 0, CSTAR written before LSTAR (waits for the
+	 * epoch), then LSTAR alone.  The window stays open for the missing
+	 * SYSENTER_EIP, and shuts after KL_WITNESS_EXITS sampled exits.
+	 */
+	kl_observe(&r, 0, KVM_LSTAR_SOURCE_SAMPLE);
+	KL_CHECK(r.zero_seen && r.skip == 0 && !r.w_window);
+	kl_observe_seen(&r, &cstar, KVM_LSTAR_SOURCE_INTERCEPT);
+	KL_CHECK(r.w_loose == KL_SEEN_W(KL_W_CSTAR) && r.w_first[KL_W_CSTAR] == all.w[KL_W_CSTAR]);
+	kl_observe(&r, 0xffffffff83000000, KVM_LSTAR_SOURCE_INTERCEPT);
+	kl_snapshot(&r, &s, &init_pid_ns, &init_user_ns);
+	KL_CHECK(s.epoch == 2 && !s.changed && s.cstar == cstar.w[KL_W_CSTAR] &&
+		 !s.sysenter_eip && !r.w_loose);
+	KL_CHECK(r.w_window == KL_WITNESS_EXITS && r.skip == KL_SKIP_NONE);
+	sysenter.lstar = 0xffffffff83000000;
+	sysenter.w[KL_W_CSTAR] = cstar.w[KL_W_CSTAR];
+	sysenter.w[KL_W_SYSENTER_EIP] = 0;
+	for (i = 0; i < KL_WITNESS_EXITS - 1; i++)
+		kl_observe_seen(&r, &sysenter, KVM_LSTAR_SOURCE_SAMPLE);
+	KL_CHECK(r.w_window == 1 && r.skip == KL_SKIP_NONE);
+	kl_observe_seen(&r, &sysenter, KVM_LSTAR_SOURCE_SAMPLE);
+	KL_CHECK(!r.w_window && r.skip == 0xffffffff83000000 && !r.changed);
+
+	/* A rewrite of LSTAR opens it again; the late witness closes it. */
+	kl_observe(&r, 0xffffffff84000000, KVM_LSTAR_SOURCE_INTERCEPT);
+	KL_CHECK(r.w_window == KL_WITNESS_EXITS && r.skip == KL_SKIP_NONE);
+	sysenter.lstar = 0xffffffff84000000;
+	sysenter.w[KL_W_SYSENTER_EIP] = 0xffffffff83000200;
+	kl_observe_seen(&r, &sysenter, KVM_LSTAR_SOURCE_SAMPLE);
+	KL_CHECK(!r.w_window && r.skip == 0xffffffff84000000 &&
+		 r.w_first[KL_W_SYSENTER_EIP] == 0xffffffff83000200);
+	cancel_delayed_work_sync(&kl_held_work);
+	flush_workqueue(kl_wq);		/* the events hold copies; r can go */
+}
+
 /* A vCPU's identity: its exit counter grows, or it is a new vCPU. */
 static void kl_st_identity(struct kvm_vcpu *v, struct kvm *kvm, struct kvm *other)
 {
@@ -199,6 +275,7 @@ static struct kl_vcpu *kl_fill_record(const void *kvm, u32 vcpu_id)
 		return NULL;
 	r->first = 0xffffffff81000000UL + ((kl_fill_keys & 0xff) << 21);
 	r->current_val = r->first;
+	r->skip = r->first;
 	r->captured_ns = ktime_get_boottime_ns();
 	r->epoch = 1;
 	r->writes = 1;
@@ -394,6 +471,7 @@ int kl_selftest(void)
 		goto out;
 	}
 	kl_st_observe();
+	kl_st_witnesses();
 	kl_st_identity(v, kvm, kvm2);
 	kl_st_task_retry();
 	kl_st_table(v, kvm, kvm2);

@@ -118,6 +118,7 @@ KVMLSTAR_API const char *kvmlstar_err_class(enum kvmlstar_err code)
 	case KVMLSTAR_E_IO:			return "io";
 	case KVMLSTAR_E_NOMEM:			return "nomem";
 	case KVMLSTAR_E_UNAVAILABLE:		return "unavailable";
+	case KVMLSTAR_E_WITNESS_MISMATCH:	return "witness_mismatch";
 	}
 	return "unknown";
 }

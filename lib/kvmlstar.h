@@ -9,6 +9,8 @@
  *
  *  - error reporting (enum kvmlstar_err, struct kvmlstar_error);
  *  - kvmlstar_derive(): the validated subtraction;
+ *  - kvmlstar_witnesses(): the same, cross-checked with the other
+ *    entry-point MSRs (CSTAR, SYSENTER_EIP);
  *  - kvmlstar_syms_*(): link-time symbol lookup in a vmlinux or a System.map;
  *  - kvmlstar_read_lstar(): read MSR_LSTAR from a vCPU fd the caller owns.
  *
@@ -102,6 +104,9 @@ extern "C" {
  * @KVMLSTAR_E_NOMEM: out of memory.
  * @KVMLSTAR_E_UNAVAILABLE: the host cannot see the vCPU's state (an
  *	SEV-ES, SEV-SNP or TDX guest keeps it encrypted).  Permanent.
+ * @KVMLSTAR_E_WITNESS_MISMATCH: the entry-point MSRs give different
+ *	offsets (kvmlstar_witnesses()): an entry point was redirected, or
+ *	the symbols are not the guest's.  Permanent.  (libkvmlstar 1.1)
  */
 enum kvmlstar_err {
 	KVMLSTAR_OK = 0,
@@ -122,6 +127,7 @@ enum kvmlstar_err {
 	KVMLSTAR_E_IO,
 	KVMLSTAR_E_NOMEM,
 	KVMLSTAR_E_UNAVAILABLE,
+	KVMLSTAR_E_WITNESS_MISMATCH,
 };
 
 /* Room kvmlstar_shorten() needs: 160 bytes of text and the NUL. */
@@ -154,8 +160,8 @@ struct kvmlstar_error {
  * Return: a static string: "ok" for KVMLSTAR_OK; "lstar_unsupported",
  * "lstar_zero", "link_unknown", "non_canonical", "link_above_lstar",
  * "misaligned", "out_of_range", "not_found", "no_module", "permission",
- * "timeout", "bad_input", "io", "nomem", "unavailable" for the codes of
- * those names; "unknown" for a code this library does not know.
+ * "timeout", "bad_input", "io", "nomem", "unavailable",
+ * "witness_mismatch" for the codes of those names; "unknown" for a code this library does not know.
  */
 KVMLSTAR_API const char *kvmlstar_err_class(enum kvmlstar_err code);
 
@@ -345,6 +351,116 @@ KVMLSTAR_API const char *kvmlstar_syms_build_id(const struct kvmlstar_syms *syms
  * @syms: a handle from kvmlstar_syms_open(), or NULL.
  */
 KVMLSTAR_API void kvmlstar_syms_close(struct kvmlstar_syms *syms);
+
+/**
+ * enum kvmlstar_entry - the entry-point MSRs a booting Linux points at its
+ *	own text, each one a witness of the KASLR offset (libkvmlstar 1.1).
+ * @KVMLSTAR_ENTRY_LSTAR: MSR_LSTAR, entry_SYSCALL_64.
+ * @KVMLSTAR_ENTRY_CSTAR: MSR_CSTAR, entry_SYSCALL_compat; without IA32
+ *	emulation entry_SYSCALL32_ignore (6.7+) or ignore_sysret.  Newer
+ *	kernels do not write it on Intel-vendor CPUs.
+ * @KVMLSTAR_ENTRY_SYSENTER_EIP: MSR_IA32_SYSENTER_EIP,
+ *	entry_SYSENTER_compat; 0 without IA32 emulation.  AMD CPUs keep its
+ *	low 32 bits only, which still carry the offset: a value below 2^32
+ *	is taken as the kernel-text address with those low bits.
+ *
+ * Values index the arrays of kvmlstar_witnesses().  A FRED kernel writes
+ * none of them (it programs MSR_IA32_FRED_CONFIG); a later version may
+ * add that, and others, after these.
+ */
+enum kvmlstar_entry {
+	KVMLSTAR_ENTRY_LSTAR,
+	KVMLSTAR_ENTRY_CSTAR,
+	KVMLSTAR_ENTRY_SYSENTER_EIP,
+};
+
+/* Entries of struct kvmlstar_witnesses: room for MSRs added later. */
+#define KVMLSTAR_WITNESSES_MAX		8
+
+/**
+ * struct kvmlstar_witness - what one entry-point MSR says of the offset.
+ * @msr: which MSR.
+ * @status: KVMLSTAR_OK when @offset is valid; else the derivation code
+ *	(as kvmlstar_derive() gives it) of the best candidate symbol, or
+ *	KVMLSTAR_E_NOT_FOUND when the symbols define none.
+ * @value: the MSR as the host saw it.
+ * @link: link-time address of @symbol; 0 when none.
+ * @offset: @value (completed to 64 bits, for SYSENTER_EIP) - @link.
+ * @symbol: the symbol @value was matched with (a static string), or NULL.
+ */
+struct kvmlstar_witness {
+	enum kvmlstar_entry msr;
+	enum kvmlstar_err status;
+	uint64_t value;
+	uint64_t link;
+	uint64_t offset;
+	const char *symbol;
+};
+
+/**
+ * struct kvmlstar_witnesses - the offset, cross-checked.
+ * @offset: the offset LSTAR gives, as kvmlstar_derive() does.
+ * @count: entries of @w used: LSTAR first, then each other MSR whose
+ *	value is not 0 (0: not written, or not seen by the host).
+ * @agree: entries that give @offset, LSTAR's included.
+ * @confirmed: at least two entries give @offset and none disagrees.
+ * @w: the entries.
+ *
+ * Later versions add fields at the end; kvmlstar_witnesses() takes the
+ * size the caller was built with, as the netlink calls do.
+ */
+struct kvmlstar_witnesses {
+	uint64_t offset;
+	unsigned int count;
+	unsigned int agree;
+	bool confirmed;
+	struct kvmlstar_witness w[KVMLSTAR_WITNESSES_MAX];
+};
+
+/* Size of struct kvmlstar_witnesses in libkvmlstar 1.1: the least accepted. */
+#define KVMLSTAR_WITNESSES_SIZE_1_1	344
+
+/**
+ * kvmlstar_witnesses() - the offset from LSTAR, checked against the others.
+ * @syms: the guest kernel's symbols, or NULL when only @link is known.
+ * @link: link-time entry_SYSCALL_64 when @syms is NULL; ignored otherwise.
+ * @values: the MSRs, indexed by enum kvmlstar_entry; 0 for "not seen".
+ * @nvalues: entries in @values (at least 1: LSTAR).  Entries past the
+ *	MSRs this library knows are ignored.
+ * @out: where to store the result on success.
+ * @size: sizeof(*@out) as the caller was built.
+ * @err: error details, or NULL.
+ *
+ * LSTAR is derived first, exactly as kvmlstar_derive() does, and its
+ * failure is the result.  Each other MSR that is not 0 is then matched
+ * with the symbols it may hold (see enum kvmlstar_entry; among several, one
+ * giving LSTAR's offset, else the first giving a valid one).  It agrees
+ * when it gives LSTAR's offset; it disagrees when its symbols are there
+ * and it gives another offset, or none that is valid.  Without @syms
+ * only LSTAR is used.
+ *
+ * An offset confirmed by two witnesses tells an honest nokaslr guest
+ * (offset 0) from a value that merely equals the link address, and an
+ * LSTAR hooked before the first capture (it then disagrees with CSTAR
+ * and SYSENTER_EIP, which a hook rarely redirects too).
+ *
+ * Return: KVMLSTAR_OK; a derivation code of LSTAR's; or
+ * KVMLSTAR_E_WITNESS_MISMATCH, whose message names each MSR's value and
+ * offset; KVMLSTAR_E_BAD_INPUT for a NULL @values or @out, @nvalues 0, or
+ * a @size below KVMLSTAR_WITNESSES_SIZE_1_1.
+ */
+KVMLSTAR_API int kvmlstar_witnesses(const struct kvmlstar_syms *syms, uint64_t link,
+				    const uint64_t *values, size_t nvalues,
+				    struct kvmlstar_witnesses *out, size_t size,
+				    struct kvmlstar_error *err);
+
+/**
+ * kvmlstar_entry_name() - the name of an entry-point MSR.
+ * @msr: an enum kvmlstar_entry value.
+ *
+ * Return: "lstar", "cstar", "sysenter_eip", or "unknown" (libkvmlstar 1.1).
+ */
+KVMLSTAR_API const char *kvmlstar_entry_name(enum kvmlstar_entry msr);
 
 /**
  * kvmlstar_read_lstar() - read MSR_LSTAR from a KVM vCPU.

@@ -98,8 +98,15 @@ enum kvmlstar_path_state {
  *	of its own, whose LSTAR values (and its own rewrites since then) are
  *	not recorded.  Always false with a module before 0.2.
  *
+ * @cstar: first MSR_CSTAR value of the epoch; 0 while not seen, and always
+ *	with a module before 0.2 (libkvmlstar 1.1).
+ * @sysenter_eip: first MSR_IA32_SYSENTER_EIP value of the epoch, the same
+ *	way (AMD CPUs keep its low 32 bits only).
+ *
  * A record is captured when @epoch >= 1; @lstar is then not 0.  Later
- * versions add fields after @hypervisor (see "Growing structs" above).
+ * versions add fields after @sysenter_eip (see "Growing structs" above).
+ * kvmlstar_witnesses() takes @lstar, @cstar and @sysenter_eip in the
+ * order of enum kvmlstar_entry.
  */
 struct kvmlstar_record {
 	uint32_t vm;
@@ -117,6 +124,9 @@ struct kvmlstar_record {
 	bool changed;
 	bool gone;
 	bool hypervisor;
+	/* libkvmlstar 1.1 */
+	uint64_t cstar;
+	uint64_t sysenter_eip;
 };
 
 /**

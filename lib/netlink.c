@@ -64,8 +64,8 @@ _Static_assert(SAME(KVMLSTAR_PATH_OFF, KVM_LSTAR_PATH_OFF) &&
  */
 #define DRAIN_MAX		8192
 
-_Static_assert(sizeof(struct kvmlstar_record) == KVMLSTAR_RECORD_SIZE_1,
-	       "struct kvmlstar_record of libkvmlstar 1.0");
+_Static_assert(offsetof(struct kvmlstar_record, cstar) == KVMLSTAR_RECORD_SIZE_1,
+	       "struct kvmlstar_record grows after the fields of libkvmlstar 1.0");
 _Static_assert(sizeof(struct kvmlstar_status) == KVMLSTAR_STATUS_SIZE_1,
 	       "struct kvmlstar_status of libkvmlstar 1.0");
 
@@ -127,6 +127,8 @@ static const struct nla_policy attr_policy[KVM_LSTAR_A_MAX + 1] = {
 	[KVM_LSTAR_A_UID] = U32,
 	[KVM_LSTAR_A_HYPERVISOR] = U8,
 	[KVM_LSTAR_A_UNAVAILABLE] = U8,
+	[KVM_LSTAR_A_CSTAR] = U64,
+	[KVM_LSTAR_A_SYSENTER_EIP] = U64,
 	[KVM_LSTAR_A_STATUS_VERSION] = STR,
 	[KVM_LSTAR_A_STATUS_INTERCEPT] = U8,
 	[KVM_LSTAR_A_STATUS_SVM] = U8,
@@ -211,6 +213,8 @@ static int record_from_attrs(struct nlattr **tb, struct kvmlstar_record *r,
 	r->event = (enum kvmlstar_event)get_u8(tb[KVM_LSTAR_A_EVENT]);
 	r->hypervisor = get_u8(tb[KVM_LSTAR_A_HYPERVISOR]) != 0;
 	r->unavailable = get_u8(tb[KVM_LSTAR_A_UNAVAILABLE]);
+	r->cstar = get_u64(tb[KVM_LSTAR_A_CSTAR]);
+	r->sysenter_eip = get_u64(tb[KVM_LSTAR_A_SYSENTER_EIP]);
 	return kvmlstar__ok(err);
 }
 

@@ -38,6 +38,8 @@ enum opt_id {
 	OPT_WAIT,
 	OPT_LSTAR,
 	OPT_LINK,
+	OPT_CSTAR,
+	OPT_SYSENTER_EIP,
 	OPT_HELP,
 	NR_OPTS
 };
@@ -67,6 +69,7 @@ struct cli {
 	int timeout_ms;		/* -1: no limit */
 	int wait_ms;		/* kaslr --wait, when given */
 	uint64_t lstar, link;
+	uint64_t cstar, sysenter_eip;	/* derive's witnesses; 0: not given */
 	const char *vmlinux, *system_map;
 	const char *name;	/* symbol's NAME */
 };
@@ -101,6 +104,11 @@ void json_uint(struct json *j, const char *key, uint64_t val);
 void json_hex(struct json *j, const char *key, uint64_t val);
 void json_bool(struct json *j, const char *key, bool val);
 void json_record(struct json *j, const struct kvmlstar_record *r);
+/* "key": [ {...}, ... ]: each element opened on @array, closed by itself. */
+void json_array_begin(struct json *j, const char *key, struct json *array);
+void json_element(struct json *array, struct json *obj);
+void json_element_end(struct json *obj);
+void json_array_end(struct json *array);
 
 /* Print @r as a short human-readable block. */
 void print_record_block(const struct kvmlstar_record *r);

@@ -16,7 +16,61 @@ struct derivation {
 	const char *file;		/* the symbol source; NULL for --link */
 	const char *build_id;		/* of a vmlinux, or NULL */
 	const struct kvmlstar_record *rec;	/* kaslr's record; NULL for derive */
+	struct kvmlstar_witnesses w;	/* LSTAR and the other entry MSRs */
 };
+
+static void json_witnesses(struct json *j, const struct kvmlstar_witnesses *w)
+{
+	struct json array, e;
+	unsigned int i;
+
+	json_array_begin(j, "witnesses", &array);
+	for (i = 0; i < w->count; i++) {
+		const struct kvmlstar_witness *x = &w->w[i];
+
+		json_element(&array, &e);
+		json_str(&e, "msr", kvmlstar_entry_name(x->msr));
+		json_hex(&e, "value", x->value);
+		json_str(&e, "symbol", x->symbol);
+		if (x->symbol)
+			json_hex(&e, "link", x->link);
+		else
+			json_str(&e, "link", NULL);
+		if (x->status == KVMLSTAR_OK)
+			json_hex(&e, "offset", x->offset);
+		else
+			json_str(&e, "offset", NULL);
+		json_element_end(&e);
+	}
+	json_array_end(&array);
+	json_bool(j, "confirmed", w->confirmed);
+}
+
+/* One line per witness besides LSTAR, and whether they confirm it. */
+static void print_witnesses(const struct kvmlstar_witnesses *w)
+{
+	char value[KVMLSTAR_HEX_LEN], off[KVMLSTAR_HEX_LEN];
+	unsigned int i;
+
+	for (i = 1; i < w->count; i++) {
+		const struct kvmlstar_witness *x = &w->w[i];
+
+		if (x->status == KVMLSTAR_OK)
+			printf("witness %-12s %s  %s + offset %s\n", kvmlstar_entry_name(x->msr),
+			       kvmlstar_hex(x->value, value), x->symbol,
+			       kvmlstar_hex(x->offset, off));
+		else
+			printf("witness %-12s %s  not checked: the symbols define none of its "
+			       "entry points\n", kvmlstar_entry_name(x->msr),
+			       kvmlstar_hex(x->value, value));
+	}
+	if (w->confirmed)
+		printf("confirmed: %u of %u entry-point MSRs give this offset\n", w->agree,
+		       w->count);
+	else
+		printf("not confirmed: no other entry-point MSR was %s\n",
+		       w->count > 1 ? "checkable" : "seen");
+}
 
 static void print_derivation(const struct cli *c, const struct derivation *d)
 {
@@ -37,6 +91,7 @@ static void print_derivation(const struct cli *c, const struct derivation *d)
 		}
 		if (d->build_id)
 			json_str(&j, "build_id", d->build_id);
+		json_witnesses(&j, &d->w);
 		json_end(&j);
 		return;
 	}
@@ -50,6 +105,7 @@ static void print_derivation(const struct cli *c, const struct derivation *d)
 	else
 		printf("link    %s  %s, as given\n", kvmlstar_hex(d->link, link), ENTRY_SYMBOL);
 	printf("offset  %s\n", kvmlstar_hex(d->offset, off));
+	print_witnesses(&d->w);
 	if (d->rec && d->rec->changed)
 		printf("note: LSTAR was rewritten after the first write of the epoch (now %s), "
 		       "a possible syscall hijack; the offset uses the first value\n",
@@ -63,20 +119,26 @@ static const char *syms_path(const struct cli *c)
 
 /*
  * One name's link-time address, and the vmlinux's build-id (NULL for a
- * map).  A map is searched, not indexed: one lookup at grep's speed.
- * A vmlinux is opened (for its build-id, which stays valid until
+ * map).  A map is searched, not indexed: one lookup at grep's speed,
+ * unless @handle asks for a handle (for the witnesses' lookups).  A
+ * vmlinux is opened (for its build-id, which stays valid until
  * kvmlstar_syms_close(*syms)).  Returns an error code; *syms is the
  * handle or NULL either way, for the caller to close.
  */
-static int look_up(const struct cli *c, const char *name, struct kvmlstar_syms **syms,
-		   uint64_t *addr, const char **build_id, struct kvmlstar_error *err)
+static int look_up(const struct cli *c, const char *name, bool handle,
+		   struct kvmlstar_syms **syms, uint64_t *addr, const char **build_id,
+		   struct kvmlstar_error *err)
 {
 	int rc;
 
 	*syms = NULL;
 	*build_id = NULL;
-	if (c->system_map)
+	if (c->system_map && !handle)
 		return kvmlstar_syms_find(c->system_map, KVMLSTAR_SYMFMT_MAP, name, addr, err);
+	if (c->system_map) {
+		rc = kvmlstar_syms_open(c->system_map, KVMLSTAR_SYMFMT_MAP, syms, err);
+		return rc ? rc : kvmlstar_syms_lookup(*syms, name, addr, err);
+	}
 	rc = kvmlstar_syms_open(c->vmlinux, KVMLSTAR_SYMFMT_VMLINUX, syms, err);
 	if (rc)
 		return rc;
@@ -95,16 +157,36 @@ static int link_unknown(const char *path, struct kvmlstar_error *err)
 			 "give the vmlinux or System.map of the guest's kernel", SHOWN(path));
 }
 
+/*
+ * The offset from @d->lstar and @d->link, cross-checked with the other
+ * entry MSRs in @values (0: not seen) where @syms can name their symbols.
+ */
+static int derive_all(struct derivation *d, const struct kvmlstar_syms *syms,
+		      const uint64_t values[3], struct kvmlstar_error *err)
+{
+	int rc = kvmlstar_witnesses(syms, d->link, values, 3, &d->w, sizeof(d->w), err);
+
+	if (!rc)
+		d->offset = d->w.offset;
+	return rc;
+}
+
 int cmd_derive(struct cli *c)
 {
 	struct derivation d = { .lstar = c->lstar, .link = c->link };
+	const uint64_t values[3] = { c->lstar, c->cstar, c->sysenter_eip };
+	bool witnesses = c->cstar || c->sysenter_eip;
 	struct kvmlstar_syms *syms = NULL;
 	struct kvmlstar_error err;
 	int rc;
 
+	if (witnesses && (c->given & OPT(LINK)))
+		return usage_fail(c, "--cstar and --sysenter-eip are checked against the symbols "
+				  "of their own entry points: give --vmlinux or --system-map, "
+				  "not --link");
 	if (!(c->given & OPT(LINK))) {
 		d.file = syms_path(c);
-		rc = look_up(c, ENTRY_SYMBOL, &syms, &d.link, &d.build_id, &err);
+		rc = look_up(c, ENTRY_SYMBOL, witnesses, &syms, &d.link, &d.build_id, &err);
 		/*
 		 * A source without the symbol leaves the link 0: the library's
 		 * order of checks then decides between lstar_zero and
@@ -117,7 +199,8 @@ int cmd_derive(struct cli *c)
 		if (rc)
 			d.link = 0;
 	}
-	rc = kvmlstar_derive(d.lstar, d.link, &d.offset, &err);
+	/* The handle only when it has the link: else LSTAR's checks decide. */
+	rc = derive_all(&d, d.link ? syms : NULL, values, &err);
 	if (rc == KVMLSTAR_E_LINK_UNKNOWN && d.file)
 		link_unknown(d.file, &err);
 	if (rc)
@@ -139,10 +222,16 @@ static int kaslr_fail(const struct cli *c, struct kvmlstar_error *err)
 	return fail(c, err);
 }
 
-/* kaslr after the symbols are known: the record, then the derivation. */
-static int kaslr_record(struct cli *c, struct derivation *d, struct kvmlstar_error *err)
+/*
+ * kaslr after the symbols are known: the record, then the derivation.
+ * A map searched without a handle is opened now if the record has
+ * witnesses to look up.
+ */
+static int kaslr_record(struct cli *c, struct derivation *d, struct kvmlstar_syms **syms,
+			struct kvmlstar_error *err)
 {
 	struct kvmlstar_record rec;
+	uint64_t values[3];
 	struct kvmlstar_nl *nl;
 	int rc = kvmlstar_nl_open(&nl, err);
 
@@ -162,7 +251,15 @@ static int kaslr_record(struct cli *c, struct derivation *d, struct kvmlstar_err
 
 	d->rec = &rec;
 	d->lstar = rec.lstar;
-	rc = kvmlstar_derive(d->lstar, d->link, &d->offset, err);
+	values[0] = rec.lstar;
+	values[1] = rec.cstar;
+	values[2] = rec.sysenter_eip;
+	if (!*syms && (rec.cstar || rec.sysenter_eip) && rec.lstar) {
+		rc = kvmlstar_syms_open(c->system_map, KVMLSTAR_SYMFMT_MAP, syms, err);
+		if (rc)
+			return fail(c, err);
+	}
+	rc = derive_all(d, *syms, values, err);
 	if (rc)
 		return kaslr_fail(c, err);
 	print_derivation(c, d);
@@ -174,12 +271,12 @@ int cmd_kaslr(struct cli *c)
 	struct derivation d = { .file = syms_path(c) };
 	struct kvmlstar_syms *syms;
 	struct kvmlstar_error err;
-	int rc = look_up(c, ENTRY_SYMBOL, &syms, &d.link, &d.build_id, &err);
+	int rc = look_up(c, ENTRY_SYMBOL, false, &syms, &d.link, &d.build_id, &err);
 
 	/* Permanent whatever the guest does: say so before reading records. */
 	if (rc == KVMLSTAR_E_NOT_FOUND)
 		link_unknown(d.file, &err);
-	rc = rc ? fail(c, &err) : kaslr_record(c, &d, &err);
+	rc = rc ? fail(c, &err) : kaslr_record(c, &d, &syms, &err);
 	kvmlstar_syms_close(syms);
 	return rc;
 }
@@ -192,7 +289,7 @@ int cmd_symbol(struct cli *c)
 	char hex[KVMLSTAR_HEX_LEN];
 	uint64_t addr;
 	struct json j;
-	int rc = look_up(c, c->name, &syms, &addr, &build_id, &err);
+	int rc = look_up(c, c->name, false, &syms, &addr, &build_id, &err);
 
 	if (rc) {
 		rc = fail(c, &err);

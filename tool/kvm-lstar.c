@@ -96,18 +96,26 @@ static const struct command commands[] = {
 		.help = "Derive the guest's virtual KASLR offset: the recorded first LSTAR\n"
 			"value of the epoch minus the link-time address of entry_SYSCALL_64 in\n"
 			"the guest kernel's vmlinux or System.map.  With --wait, wait up to SEC\n"
-			"seconds for the capture first.  Derivation failures exit 3 (retryable)\n"
-			"or 4 (permanent) with their class.\n",
+			"seconds for the capture first.  The record's other entry-point MSRs\n"
+			"(CSTAR, SYSENTER_EIP), where the module saw them, are witnesses: each\n"
+			"is matched with its own symbol, and the offset is confirmed when two\n"
+			"agree; one that gives another offset fails with witness_mismatch (an\n"
+			"entry point redirected, or symbols not this guest's).  Derivation\n"
+			"failures exit 3 (retryable) or 4 (permanent) with their class.\n",
 	},
 	{
 		.name = "derive",
-		.opts = OPT(JSON) | OPT(LSTAR) | OPT(LINK) | OPT(VMLINUX) | OPT(SYSTEM_MAP),
+		.opts = OPT(JSON) | OPT(LSTAR) | OPT(LINK) | OPT(VMLINUX) | OPT(SYSTEM_MAP) |
+			OPT(CSTAR) | OPT(SYSENTER_EIP),
 		.one_of = { OPT(LSTAR), OPT(LINK) | SYMBOLS }, .run = cmd_derive,
-		.args = "--lstar HEX (--link HEX | --vmlinux FILE | --system-map FILE) [--json]",
+		.args = "--lstar HEX (--link HEX | --vmlinux FILE | --system-map FILE)\n"
+			"                  [--cstar HEX] [--sysenter-eip HEX] [--json]",
 		.summary = "derive a KASLR offset from given values (no module needed)",
 		.help = "Derive a virtual KASLR offset from an LSTAR value and the link-time\n"
 			"address of entry_SYSCALL_64, given or looked up in a vmlinux or\n"
-			"System.map.  Works without the module.\n",
+			"System.map.  --cstar and --sysenter-eip add witnesses, checked as\n"
+			"kaslr checks them (they need the symbols, not --link).  Works\n"
+			"without the module.\n",
 	},
 	{
 		.name = "symbol", .opts = OPT(JSON) | OPT(VMLINUX) | OPT(SYSTEM_MAP),
@@ -140,6 +148,8 @@ static const struct option long_opts[] = {
 	{ "wait", required_argument, NULL, OPT_WAIT },
 	{ "lstar", required_argument, NULL, OPT_LSTAR },
 	{ "link", required_argument, NULL, OPT_LINK },
+	{ "cstar", required_argument, NULL, OPT_CSTAR },
+	{ "sysenter-eip", required_argument, NULL, OPT_SYSENTER_EIP },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 },
 };
@@ -157,6 +167,8 @@ static const char *const opt_help[NR_OPTS] = {
 	[OPT_WAIT] = "--wait SEC         wait up to SEC seconds for the capture",
 	[OPT_LSTAR] = "--lstar HEX        the guest's MSR_LSTAR value (0x optional)",
 	[OPT_LINK] = "--link HEX         the link-time entry_SYSCALL_64 (0x optional)",
+	[OPT_CSTAR] = "--cstar HEX        the guest's MSR_CSTAR, a witness (0x optional)",
+	[OPT_SYSENTER_EIP] = "--sysenter-eip HEX the guest's MSR_IA32_SYSENTER_EIP, a witness",
 	[OPT_HELP] = "--help             show this help",
 };
 
@@ -322,6 +334,10 @@ static int set_option(struct cli *c, int id, const char *arg)
 		return set_hex(c, flag, arg, &c->lstar);
 	case OPT_LINK:
 		return set_hex(c, flag, arg, &c->link);
+	case OPT_CSTAR:
+		return set_hex(c, flag, arg, &c->cstar);
+	case OPT_SYSENTER_EIP:
+		return set_hex(c, flag, arg, &c->sysenter_eip);
 	case OPT_VMLINUX:
 		return set_file(c, flag, arg, &c->vmlinux);
 	case OPT_SYSTEM_MAP:

@@ -148,6 +148,36 @@ void json_record(struct json *j, const struct kvmlstar_record *r)
 	json_bool(j, "gone", r->gone);
 	json_bool(j, "hypervisor", r->hypervisor);
 	json_str(j, "unavailable", kvmlstar_unavailable_reason(r->unavailable));
+	json_hex(j, "cstar", r->cstar);
+	json_hex(j, "sysenter_eip", r->sysenter_eip);
+}
+
+void json_array_begin(struct json *j, const char *key, struct json *array)
+{
+	json_key(j, key);
+	fputc('[', j->f);
+	array->f = j->f;
+	array->first = true;
+}
+
+void json_element(struct json *array, struct json *obj)
+{
+	if (!array->first)
+		fputs(", ", array->f);
+	array->first = false;
+	obj->f = array->f;
+	obj->first = true;
+	fputc('{', obj->f);
+}
+
+void json_element_end(struct json *obj)
+{
+	fputc('}', obj->f);
+}
+
+void json_array_end(struct json *array)
+{
+	fputc(']', array->f);
 }
 
 void format_age(uint64_t captured_ns, char *buf, size_t len)
@@ -192,6 +222,9 @@ void print_record_block(const struct kvmlstar_record *r)
 	printf("current  %s  %u %s this epoch%s\n", kvmlstar_hex(r->current, cur),
 	       r->writes, r->writes == 1 ? "value" : "values",
 	       r->changed ? ": CHANGED after the first write (possible syscall hijack)" : "");
+	if (r->cstar || r->sysenter_eip)
+		printf("witness  cstar %s  sysenter_eip %s  first values of the epoch\n",
+		       kvmlstar_hex(r->cstar, lstar), kvmlstar_hex(r->sysenter_eip, cur));
 	if (r->hypervisor)
 		printf("guest    a hypervisor (it enabled SVM or VMX): its own guests' LSTAR\n"
 		       "         values are not recorded, nor are its rewrites since then\n");
@@ -248,6 +281,7 @@ int exit_status(enum kvmlstar_err code)
 	case KVMLSTAR_E_MISALIGNED:
 	case KVMLSTAR_E_OUT_OF_RANGE:
 	case KVMLSTAR_E_UNAVAILABLE:
+	case KVMLSTAR_E_WITNESS_MISMATCH:
 		return 4;
 	default:
 		return 1;

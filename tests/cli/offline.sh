@@ -87,8 +87,12 @@ _text:
 _start:
 	ret
 	.section .entry.text,"ax",@progbits
-	.globl entry_SYSCALL_64
+	.globl entry_SYSCALL_64, entry_SYSENTER_compat, entry_SYSCALL_compat
 entry_SYSCALL_64:
+	.fill 0x1870, 1, 0xcc
+entry_SYSENTER_compat:
+	.fill 0xc0, 1, 0xcc
+entry_SYSCALL_compat:
 	ret
 EOF
 if ! gcc -nostdlib -static -no-pie -Wl,--build-id=0x$build_id \
@@ -107,6 +111,8 @@ ffffffff81000000 T _text
 ffffffff81000000 T startup_64
 ffffffff81c00000 T entry_SYSCALL_64_early
 ${link#0x} T entry_SYSCALL_64
+ffffffff81c018f0 T entry_SYSENTER_compat
+ffffffff81c019b0 T entry_SYSCALL_compat
 ffffffff82000000 D _edata
 EOF
 grep -v ' entry_SYSCALL_64$' "$tmp/System.map" >"$tmp/nosym.map"
@@ -130,15 +136,32 @@ expect "no arguments" 2
 # --- derive -------------------------------------------------------------------
 expect "derive --link" 0 derive --lstar 0xffffffff85c00080 --link $link --json
 same "derive --link JSON" \
-	'{"lstar": "0xffffffff85c00080", "link": "0xffffffff81c00080", "offset": "0x4000000", "symbol": "entry_SYSCALL_64"}' "$out"
+	'{"lstar": "0xffffffff85c00080", "link": "0xffffffff81c00080", "offset": "0x4000000", "symbol": "entry_SYSCALL_64", "witnesses": [{"msr": "lstar", "value": "0xffffffff85c00080", "symbol": "entry_SYSCALL_64", "link": "0xffffffff81c00080", "offset": "0x4000000"}], "confirmed": false}' "$out"
 expect "derive hex without 0x, upper case" 0 derive --lstar FFFFFFFF85C00080 --link ffffffff81c00080 --json
 has "derive hex without 0x" '"offset": "0x4000000"' "$out"
 expect "derive --system-map" 0 derive --lstar 0xffffffffa1c00080 --system-map "$tmp/System.map" --json
 same "derive --system-map JSON" \
-	'{"lstar": "0xffffffffa1c00080", "link": "0xffffffff81c00080", "offset": "0x20000000", "symbol": "entry_SYSCALL_64"}' "$out"
+	'{"lstar": "0xffffffffa1c00080", "link": "0xffffffff81c00080", "offset": "0x20000000", "symbol": "entry_SYSCALL_64", "witnesses": [{"msr": "lstar", "value": "0xffffffffa1c00080", "symbol": "entry_SYSCALL_64", "link": "0xffffffff81c00080", "offset": "0x20000000"}], "confirmed": false}' "$out"
 expect "derive --vmlinux" 0 derive --lstar 0xffffffff82000080 --vmlinux "$tmp/vmlinux" --json
 same "derive --vmlinux JSON" \
-	"{\"lstar\": \"0xffffffff82000080\", \"link\": \"0xffffffff81c00080\", \"offset\": \"0x400000\", \"symbol\": \"entry_SYSCALL_64\", \"build_id\": \"$build_id\"}" "$out"
+	"{\"lstar\": \"0xffffffff82000080\", \"link\": \"0xffffffff81c00080\", \"offset\": \"0x400000\", \"symbol\": \"entry_SYSCALL_64\", \"build_id\": \"$build_id\", \"witnesses\": [{\"msr\": \"lstar\", \"value\": \"0xffffffff82000080\", \"symbol\": \"entry_SYSCALL_64\", \"link\": \"0xffffffff81c00080\", \"offset\": \"0x400000\"}], \"confirmed\": false}" "$out"
+# Witnesses: CSTAR and SYSENTER_EIP at their own symbols (entry_SYSENTER_compat
+# at +0x1870, entry_SYSCALL_compat at +0x1930 from entry_SYSCALL_64).
+expect "derive with witnesses (map)" 0 derive --lstar 0xffffffffa1c00080 --cstar 0xffffffffa1c019b0 \
+	--sysenter-eip 0xffffffffa1c018f0 --system-map "$tmp/System.map" --json
+same "derive with witnesses JSON" \
+	'{"lstar": "0xffffffffa1c00080", "link": "0xffffffff81c00080", "offset": "0x20000000", "symbol": "entry_SYSCALL_64", "witnesses": [{"msr": "lstar", "value": "0xffffffffa1c00080", "symbol": "entry_SYSCALL_64", "link": "0xffffffff81c00080", "offset": "0x20000000"}, {"msr": "cstar", "value": "0xffffffffa1c019b0", "symbol": "entry_SYSCALL_compat", "link": "0xffffffff81c019b0", "offset": "0x20000000"}, {"msr": "sysenter_eip", "value": "0xffffffffa1c018f0", "symbol": "entry_SYSENTER_compat", "link": "0xffffffff81c018f0", "offset": "0x20000000"}], "confirmed": true}' "$out"
+expect "derive with witnesses (vmlinux, SYSENTER_EIP's low half)" 0 derive --lstar 0xffffffff82000080 \
+	--sysenter-eip 0x820018f0 --vmlinux "$tmp/vmlinux" --json
+has "vmlinux witnesses confirm" '"msr": "sysenter_eip", "value": "0x820018f0", "symbol": "entry_SYSENTER_compat", "link": "0xffffffff81c018f0", "offset": "0x400000"}], "confirmed": true}$' "$out"
+expect "derive nokaslr, confirmed" 0 derive --lstar $link --cstar 0xffffffff81c019b0 --system-map "$tmp/System.map"
+has "nokaslr confirmed in words" '^confirmed: 2 of 2 entry-point MSRs give this offset$' "$out"
+has "witness line" '^witness cstar +0xffffffff81c019b0  entry_SYSCALL_compat \+ offset 0x0$' "$out"
+json_error "a hooked LSTAR beside honest witnesses" 4 witness_mismatch false derive --lstar 0xffffffffa1e00080 \
+	--cstar 0xffffffffa1c019b0 --sysenter-eip 0xffffffffa1c018f0 --system-map "$tmp/System.map"
+has "the mismatch names each offset" 'lstar 0xffffffffa1e00080 gives offset 0x20200000 .*cstar 0xffffffffa1c019b0 gives offset 0x20000000 .*sysenter_eip 0xffffffffa1c018f0 gives offset 0x20000000' "$out"
+text_error "witness_mismatch without --json" 4 '^kvm-lstar derive: the entry-point MSRs disagree: .*redirected' \
+	derive --lstar 0xffffffffa1c00080 --cstar 0xffffffffc0001000 --system-map "$tmp/System.map"
 expect "derive offset 0 (nokaslr)" 0 derive --lstar $link --link $link --json
 has "derive offset 0" '"offset": "0x0"' "$out"
 expect "derive human" 0 derive --lstar 0xffffffff85c00080 --vmlinux "$tmp/vmlinux"
@@ -214,6 +237,8 @@ usage "option not taken" status --pid 1
 usage "kaslr without symbols" kaslr --vm 1
 usage "kaslr with both symbol sources" kaslr --vm 1 --vmlinux a --system-map b
 usage "derive without --lstar" derive --link 1
+usage "witnesses with --link" derive --lstar 0xffffffffa1c00080 --cstar 0xffffffffa1c019b0 --link $link
+usage "bad --cstar" derive --lstar 0xffffffffa1c00080 --cstar zz --system-map "$tmp/System.map"
 usage "derive without link" derive --lstar 1
 usage "derive with --link and --vmlinux" derive --lstar 1 --link 1 --vmlinux "$tmp/vmlinux"
 usage "derive hex junk" derive --lstar 0xzz --link 1

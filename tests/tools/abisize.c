@@ -7,7 +7,7 @@
  *
  * For the status and VM's vCPU 0 record, through kvmlstar_nl_status(),
  * kvmlstar_nl_get(), kvmlstar_nl_list() and kvmlstar_wait():
- *  - the 1.0 size (KVMLSTAR_*_SIZE_1) is taken;
+ *  - the 1.0 size (KVMLSTAR_*_SIZE_1) is taken, and nothing past it written;
  *  - one byte less is refused (KVMLSTAR_E_BAD_INPUT), the output untouched;
  *  - a caller built with a bigger struct (a newer header) gets the same
  *    fields, and zeros after them;
@@ -16,6 +16,7 @@
  * socket after.  Prints "abisize: N checks passed" (exit 0), or a "FAIL:"
  * line per broken check (exit 1).
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,7 +73,10 @@ int main(int argc, char **argv)
 		printf("FAIL: open: %s\n", err.msg);
 		return 1;
 	}
-	check(sizeof(struct kvmlstar_record) == KVMLSTAR_RECORD_SIZE_1, "record size is 1.0's");
+	/* 1.1 added cstar and sysenter_eip after the 1.0 fields. */
+	check(offsetof(struct kvmlstar_record, cstar) == KVMLSTAR_RECORD_SIZE_1 &&
+	      sizeof(struct kvmlstar_record) == KVMLSTAR_RECORD_SIZE_1 + 16,
+	      "record size is 1.1's, grown after 1.0's");
 	check(sizeof(struct kvmlstar_status) == KVMLSTAR_STATUS_SIZE_1, "status size is 1.0's");
 
 	/* status */
@@ -89,8 +93,13 @@ int main(int argc, char **argv)
 	check(all_zero(bigst.b + sizeof(st), NEWER), "status at a newer size: zeros after");
 
 	/* get */
-	check(kvmlstar_nl_get(nl, vm, 0, &rec, KVMLSTAR_RECORD_SIZE_1, &err) == KVMLSTAR_OK,
+	memset(&big, 0xaa, sizeof(big));
+	check(kvmlstar_nl_get(nl, vm, 0, &big.rec, KVMLSTAR_RECORD_SIZE_1, &err) == KVMLSTAR_OK,
 	      "get at the 1.0 size");
+	check(big.b[KVMLSTAR_RECORD_SIZE_1] == 0xaa && big.b[sizeof(big) - 1] == 0xaa,
+	      "get at the 1.0 size: nothing written past it");
+	check(kvmlstar_nl_get(nl, vm, 0, &rec, sizeof(rec), &err) == KVMLSTAR_OK,
+	      "get at this build's size");
 	memset(&big, 0xaa, sizeof(big));
 	check(kvmlstar_nl_get(nl, vm, 0, &big.rec, KVMLSTAR_RECORD_SIZE_1 - 1, &err) ==
 	      KVMLSTAR_E_BAD_INPUT, "get one byte short: refused");
@@ -98,7 +107,8 @@ int main(int argc, char **argv)
 	check(kvmlstar_nl_get(nl, vm, 0, &big.rec, sizeof(big), &err) == KVMLSTAR_OK,
 	      "get at a newer size");
 	check(big.rec.vm == vm && big.rec.lstar == rec.lstar && big.rec.epoch == rec.epoch &&
-	      big.rec.hypervisor == rec.hypervisor, "get at a newer size: the same fields");
+	      big.rec.hypervisor == rec.hypervisor && big.rec.cstar == rec.cstar &&
+	      big.rec.sysenter_eip == rec.sysenter_eip, "get at a newer size: the same fields");
 	check(all_zero(big.b + sizeof(rec), NEWER), "get at a newer size: zeros after");
 
 	/* list, at a stride of the caller's size */

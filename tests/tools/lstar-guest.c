@@ -78,6 +78,8 @@
 
 #define MSR_EFER		0xc0000080u
 #define MSR_VM_HSAVE_PA		0xc0010117u
+#define MSR_CSTAR		0xc0000083u
+#define MSR_IA32_SYSENTER_EIP	0x00000176u
 #define EFER_SVME		(1ull << 12)
 #define SVM_EXIT_VMMCALL	0x81
 
@@ -110,6 +112,7 @@ struct step {
 	uint8_t code;
 	uint64_t value;		/* STEP_WROTE: the value written */
 	const char *what;	/* STEP_WROTE: "lstar", "rewrite", "reset" */
+	bool witnesses;		/* STEP_WROTE: the witnesses were written too */
 	bool last_write;	/* STEP_WROTE: print the vCPU's line after it */
 };
 
@@ -144,7 +147,18 @@ static struct {
 	uint64_t nested;
 	bool fep;
 	bool vm_thread;
+	uint64_t witness[2];	/* --cstar, --sysenter-eip; 0: not given */
 } opt = { .nvcpus = 1 };
+
+/* The other entry-point MSRs syscall_init() writes after LSTAR. */
+static const struct {
+	uint32_t msr;
+	const char *name;
+	bool low_half;		/* AMD KVM keeps only the low 32 bits */
+} witnesses[2] = {
+	{ MSR_CSTAR, "cstar", false },
+	{ MSR_IA32_SYSENTER_EIP, "sysenter_eip", true },
+};
 
 static struct lm_kvm kvm;
 static struct vcpu vcpus[MAX_VCPUS];
@@ -189,7 +203,7 @@ static void usage(FILE *f)
 	fprintf(f,
 "usage: " PROG " [--vcpus N] [--lstar HEX[,HEX...]] [--rewrite HEX] [--reset HEX]\n"
 "                   [--hold SEC] [--exits N] [--flood N] [--nested HEX] [--fep]\n"
-"                   [--vm-thread]\n"
+"                   [--vm-thread] [--cstar HEX] [--sysenter-eip HEX]\n"
 "\n"
 "Run a KVM VM whose vCPUs start in 64-bit mode and write MSR_LSTAR.\n"
 "\n"
@@ -214,6 +228,9 @@ static void usage(FILE *f)
 "  --vm-thread     create the VM on a worker thread that exits right after,\n"
 "                  and each vCPU on the thread that runs it, as VMMs with a\n"
 "                  VMM thread do (Cloud Hypervisor, Firecracker)\n"
+"  --cstar HEX     each vCPU writes HEX to MSR_CSTAR right after its first\n"
+"                  LSTAR write (and after --reset's), as syscall_init() does\n"
+"  --sysenter-eip HEX  the same for MSR_IA32_SYSENTER_EIP\n"
 "  --fep           issue every WRMSR through KVM's forced emulation prefix\n"
 "                  (needs kvm.force_emulation_prefix=1)\n"
 "  --help          this text\n"
@@ -259,7 +276,7 @@ static uint64_t parse_hex(const char *name, const char *s)
 	if (errno == ERANGE)
 		usage_error("bad %s value '%s': more than 64 bits", name, s);
 	if ((uint64_t)((int64_t)(v << 16) >> 16) != v)
-		usage_error("bad %s value '%s': not a canonical address, WRMSR LSTAR would fault",
+		usage_error("bad %s value '%s': not a canonical address, the WRMSR would fault",
 			    name, s);
 	return v;
 }
@@ -296,6 +313,8 @@ static void parse_args(int argc, char **argv)
 		{ "nested",  required_argument, NULL, 'N' },
 		{ "fep",     no_argument,       NULL, 'f' },
 		{ "vm-thread", no_argument,     NULL, 'T' },
+		{ "cstar",   required_argument, NULL, 'C' },
+		{ "sysenter-eip", required_argument, NULL, 'S' },
 		{ "help",    no_argument,       NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -345,6 +364,15 @@ static void parse_args(int argc, char **argv)
 			break;
 		case 'T':
 			opt.vm_thread = true;
+			break;
+		case 'C':
+		case 'S':
+			opt.witness[c == 'S'] = parse_hex(c == 'S' ? "--sysenter-eip" : "--cstar",
+							  optarg);
+			if (!opt.witness[c == 'S'])
+				usage_error("bad %s value '%s': 0 is what an unwritten MSR holds "
+					    "(leave the option out)",
+					    c == 'S' ? "--sysenter-eip" : "--cstar", optarg);
 			break;
 		case 'h':
 			usage(stdout);
@@ -411,42 +439,51 @@ static struct step *add_step(struct vcpu *v, uint8_t code)
 	return s;
 }
 
-/* "wrmsr LSTAR <- value" (through the FEP with --fep). */
-static void emit_wrmsr_lstar(struct lm_code *c, uint64_t value)
+/* "mov ecx, msr; mov eax, lo; mov edx, hi; wrmsr", through the FEP if @fep. */
+static void emit_wrmsr_via(struct lm_code *c, uint32_t msr, uint64_t value, bool fep)
 {
-	lm_emit8(c, 0xb9);		/* mov ecx, MSR_LSTAR */
-	lm_emit32(c, MSR_LSTAR);
+	lm_emit8(c, 0xb9);		/* mov ecx, msr */
+	lm_emit32(c, msr);
 	lm_emit8(c, 0xb8);		/* mov eax, low half */
 	lm_emit32(c, (uint32_t)value);
 	lm_emit8(c, 0xba);		/* mov edx, high half */
 	lm_emit32(c, (uint32_t)(value >> 32));
-	if (opt.fep)			/* ud2; "kvm": KVM emulates what follows */
+	if (fep)			/* ud2; "kvm": KVM emulates what follows */
 		lm_emit_fep(c);
 	lm_emit(c, "\x0f\x30", 2);	/* wrmsr */
 }
 
-/* "wrmsr LSTAR <- value", then a STEP_WROTE exit to check it. */
-static struct step *add_write(struct vcpu *v, uint64_t value, const char *what)
+/* "wrmsr LSTAR <- value" (through the FEP with --fep). */
+static void emit_wrmsr_lstar(struct lm_code *c, uint64_t value)
+{
+	emit_wrmsr_via(c, MSR_LSTAR, value, opt.fep);
+}
+
+/*
+ * "wrmsr LSTAR <- value", with @witnesses the other entry MSRs right
+ * after it as syscall_init() writes them, then a STEP_WROTE exit to check.
+ */
+static struct step *add_write(struct vcpu *v, uint64_t value, const char *what,
+			      bool with_witnesses)
 {
 	struct step *s;
+	size_t i;
 
 	emit_wrmsr_lstar(&v->code, value);
+	for (i = 0; with_witnesses && i < 2; i++)
+		if (opt.witness[i])
+			emit_wrmsr_via(&v->code, witnesses[i].msr, opt.witness[i], opt.fep);
 	s = add_step(v, STEP_WROTE);
 	s->value = value;
 	s->what = what;
+	s->witnesses = with_witnesses;
 	return s;
 }
 
-/* "mov ecx, msr; mov eax, lo; mov edx, hi; wrmsr": an MSR other than LSTAR. */
+/* An MSR other than LSTAR, never through the FEP. */
 static void emit_wrmsr(struct lm_code *c, uint32_t msr, uint64_t value)
 {
-	lm_emit8(c, 0xb9);
-	lm_emit32(c, msr);
-	lm_emit8(c, 0xb8);
-	lm_emit32(c, (uint32_t)value);
-	lm_emit8(c, 0xba);
-	lm_emit32(c, (uint32_t)(value >> 32));
-	lm_emit(c, "\x0f\x30", 2);
+	emit_wrmsr_via(c, msr, value, false);
 }
 
 /*
@@ -560,9 +597,9 @@ static void build_guest(struct vcpu *v)
 	c->p = kvm.mem + LM_CODE_GPA(v->id);
 
 	add_step(v, STEP_START);
-	last = add_write(v, opt.lstar[v->id], "lstar");
+	last = add_write(v, opt.lstar[v->id], "lstar", true);
 	if (opt.rewrite_set)
-		last = add_write(v, opt.rewrite, "rewrite");
+		last = add_write(v, opt.rewrite, "rewrite", false);
 	if (opt.flood) {
 		/*
 		 * 1: wrmsr lstar; cpuid; wrmsr rewrite; cpuid; dec rsi; jnz 1b.
@@ -587,7 +624,7 @@ static void build_guest(struct vcpu *v)
 	if (opt.reset_set) {
 		add_step(v, STEP_RESET);
 		add_step(v, STEP_ZERO);
-		last = add_write(v, opt.reset, "reset");
+		last = add_write(v, opt.reset, "reset", true);
 	}
 	last->last_write = true;
 	if (opt.nested_set)
@@ -653,7 +690,7 @@ static void create_vcpu(struct vcpu *v)
 			       &err);
 	if (v->fd < 0)
 		die(1, "%s", err.msg);
-	v->msrs = calloc(1, sizeof(*v->msrs) + sizeof(struct kvm_msr_entry));
+	v->msrs = calloc(1, sizeof(*v->msrs) + 3 * sizeof(struct kvm_msr_entry));
 	if (!v->msrs)
 		die(1, "out of memory");
 	build_guest(v);
@@ -662,32 +699,59 @@ static void create_vcpu(struct vcpu *v)
 /* ---- running --------------------------------------------------------- */
 
 /*
- * One KVM_GET_MSRS/KVM_SET_MSRS of LSTAR alone.  The buffer is
- * per vCPU and only used by the vCPU's own thread.
+ * One KVM_GET_MSRS/KVM_SET_MSRS of one MSR.  The buffer is per vCPU and
+ * only used by the vCPU's own thread.
  */
-static void lstar_ioctl(struct vcpu *v, unsigned long req, const char *name)
+static void msr_ioctl(struct vcpu *v, unsigned long req, const char *name, uint32_t msr)
 {
 	int ret;
 
 	v->msrs->nmsrs = 1;
-	v->msrs->entries[0].index = MSR_LSTAR;
+	v->msrs->entries[0].index = msr;
 	ret = ioctl(v->fd, req, v->msrs);
 	if (ret < 0)
 		die_ioctl(name, v->id);
 	if (ret != 1)
-		die(1, "%s failed on vcpu %d: LSTAR not processed", name, v->id);
+		die(1, "%s failed on vcpu %d: MSR 0x%x not processed", name, v->id, msr);
+}
+
+static uint64_t get_msr(struct vcpu *v, uint32_t msr)
+{
+	msr_ioctl(v, KVM_GET_MSRS, "KVM_GET_MSRS", msr);
+	return v->msrs->entries[0].data;
+}
+
+static void set_msr(struct vcpu *v, uint32_t msr, uint64_t value)
+{
+	v->msrs->entries[0].data = value;
+	msr_ioctl(v, KVM_SET_MSRS, "KVM_SET_MSRS", msr);
 }
 
 static uint64_t get_lstar(struct vcpu *v)
 {
-	lstar_ioctl(v, KVM_GET_MSRS, "KVM_GET_MSRS");
-	return v->msrs->entries[0].data;
+	return get_msr(v, MSR_LSTAR);
 }
 
 static void set_lstar(struct vcpu *v, uint64_t value)
 {
-	v->msrs->entries[0].data = value;
-	lstar_ioctl(v, KVM_SET_MSRS, "KVM_SET_MSRS");
+	set_msr(v, MSR_LSTAR, value);
+}
+
+/* The witnesses hold what the guest wrote (SYSENTER_EIP: its low half on AMD). */
+static void expect_witnesses(struct vcpu *v, const char *when)
+{
+	size_t i;
+
+	for (i = 0; i < 2; i++) {
+		uint64_t got, want = opt.witness[i];
+
+		if (!want)
+			continue;
+		got = get_msr(v, witnesses[i].msr);
+		if (got != want && !(witnesses[i].low_half && got == (uint32_t)want))
+			die(1, "vcpu %d: %s mismatch %s: expected 0x%" PRIx64 ", got 0x%" PRIx64,
+			    v->id, witnesses[i].name, when, want, got);
+	}
 }
 
 static void expect_lstar(struct vcpu *v, uint64_t want, const char *when)
@@ -749,11 +813,22 @@ static void step(struct vcpu *v, uint8_t code)
 			 sizeof(v->line) - strlen(v->line),
 			 "%s%s 0x%" PRIx64, v->line[0] ? " " : "",
 			 s->what, s->value);
+		if (s->witnesses)
+			expect_witnesses(v, when);
+		for (size_t i = 0; s->witnesses && !strcmp(s->what, "lstar") && i < 2; i++)
+			if (opt.witness[i])
+				snprintf(v->line + strlen(v->line),
+					 sizeof(v->line) - strlen(v->line),
+					 " %s 0x%" PRIx64, witnesses[i].name, opt.witness[i]);
 		if (s->last_write)
 			printf("vcpu %d: %s\n", v->id, v->line);
 		break;
 	case STEP_RESET:
+		/* As a VMM's reset at a reboot: the witnesses go back to 0 too. */
 		set_lstar(v, 0);
+		for (size_t i = 0; i < 2; i++)
+			if (opt.witness[i])
+				set_msr(v, witnesses[i].msr, 0);
 		expect_lstar(v, 0, "after KVM_SET_MSRS LSTAR=0");
 		break;
 	case STEP_ZERO:

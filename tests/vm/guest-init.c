@@ -2,7 +2,8 @@
 /*
  * /init of the nested Linux guest that guest-linux boots inside the VM harness.
  *
- * It reads the guest's own run-time entry_SYSCALL_64 from /proc/kallsyms
+ * It reads the guest's own run-time entry_SYSCALL_64 (and the compat entry
+ * points CSTAR and SYSENTER_EIP hold) from /proc/kallsyms
  * (the truth kvm-lstar is checked against), prints one GUEST-BOOT line on
  * the console, optionally stays up, then reboots or powers off.
  *
@@ -22,6 +23,7 @@
 #include <unistd.h>
 #include <sys/mount.h>
 #include <sys/reboot.h>
+#include <sys/utsname.h>
 
 #define CMOS_INDEX	0x70
 #define CMOS_DATA	0x71
@@ -95,7 +97,8 @@ int main(void)
 {
 	char cmdline[4096] = "";
 	unsigned int boot, reboots, hold;
-	unsigned long long entry;
+	unsigned long long entry, compat, sysenter;
+	struct utsname uts;
 	FILE *f;
 
 	mount("proc", "/proc", "proc", 0, NULL);
@@ -111,9 +114,16 @@ int main(void)
 	boot = next_boot_number();
 
 	entry = find_symbol("entry_SYSCALL_64");
+	/* What syscall_init() put in CSTAR and SYSENTER_EIP (IA32 emulation on). */
+	compat = find_symbol("entry_SYSCALL_compat");
+	sysenter = find_symbol("entry_SYSENTER_compat");
 	if (strstr(cmdline, "kvm_lstar.dump=1"))
 		dump_kallsyms();
-	printf("GUEST-BOOT n=%u entry_SYSCALL_64=0x%llx\n", boot, entry);
+	if (uname(&uts))
+		strcpy(uts.release, "unknown");
+	printf("GUEST-BOOT n=%u entry_SYSCALL_64=0x%llx entry_SYSCALL_compat=0x%llx "
+	       "entry_SYSENTER_compat=0x%llx release=%s\n", boot, entry, compat, sysenter,
+	       uts.release);
 	fflush(stdout);
 
 	if (hold) {

@@ -51,7 +51,7 @@ wait_ready $t/g1
 expect "wait --pid" 0 kvm-lstar wait --pid $g1 --timeout 10 --json
 vm=$(field vm "$out")
 same "wait --pid: record" \
-	"{\"vm\": $vm, \"pid\": $g1, \"vcpu\": 0, \"lstar\": \"$v0\", \"current\": \"$v0\", \"epoch\": 1, \"writes\": 1, \"changed\": false, \"source\": S, \"captured_ns\": N, \"gone\": false, \"hypervisor\": false, \"unavailable\": null}" \
+	"{\"vm\": $vm, \"pid\": $g1, \"vcpu\": 0, \"lstar\": \"$v0\", \"current\": \"$v0\", \"epoch\": 1, \"writes\": 1, \"changed\": false, \"source\": S, \"captured_ns\": N, \"gone\": false, \"hypervisor\": false, \"unavailable\": null, \"cstar\": \"0x0\", \"sysenter_eip\": \"0x0\"}" \
 	"$(printf '%s\n' "$out" | mask)"
 expect "wait --vm --vcpu 1" 0 kvm-lstar wait --vm "$vm" --vcpu 1 --timeout 10 --json
 has "wait --vm --vcpu 1: value" "\"vcpu\": 1, \"lstar\": \"$v1\"" "$out"
@@ -89,7 +89,7 @@ same "list all: 3 records" 3 "$(printf '%s\n' "$out" | grep -c '^{')"
 # --- kaslr --------------------------------------------------------------------
 expect "kaslr --pid" 0 kvm-lstar kaslr --pid $g1 --system-map $map --json
 same "kaslr --pid: JSON" \
-	"{\"lstar\": \"$v0\", \"link\": \"$link\", \"offset\": \"0x2000000\", \"symbol\": \"entry_SYSCALL_64\", \"vm\": $vm, \"pid\": $g1, \"vcpu\": 0, \"epoch\": 1}" "$out"
+	"{\"lstar\": \"$v0\", \"link\": \"$link\", \"offset\": \"0x2000000\", \"symbol\": \"entry_SYSCALL_64\", \"vm\": $vm, \"pid\": $g1, \"vcpu\": 0, \"epoch\": 1, \"witnesses\": [{\"msr\": \"lstar\", \"value\": \"$v0\", \"symbol\": \"entry_SYSCALL_64\", \"link\": \"$link\", \"offset\": \"0x2000000\"}], \"confirmed\": false}" "$out"
 expect "kaslr --vcpu 1" 0 kvm-lstar kaslr --vm "$vm" --vcpu 1 --system-map $map --json
 has "kaslr --vcpu 1: offset" '"offset": "0x4000000"' "$out"
 expect "kaslr human" 0 kvm-lstar kaslr --vm "$vm" --system-map $map
@@ -136,6 +136,36 @@ same "user list: only the user's VM" 1 \
 	"$(printf '%s\n' "$out" | jq -s --argjson p "$gu" 'map(select(.pid == $p)) | length')"
 hasnt "user list: not root's" "\"pid\": $g1," "$out"
 wait $gu
+
+# --- kaslr: witnesses (CSTAR, SYSENTER_EIP) at this kernel's own entry points --
+compat_link=0x$(awk '$3 == "entry_SYSCALL_compat" { print $1; exit }' $map)
+sysenter_link=0x$(awk '$3 == "entry_SYSENTER_compat" { print $1; exit }' $map)
+wc=$(printf '0x%x' $((compat_link + 0x2000000)))
+ws=$(printf '0x%x' $((sysenter_link + 0x2000000)))
+lstar-guest --lstar $v0 --cstar $wc --sysenter-eip $ws --hold 20 >$t/gw 2>&1 &
+gwbg=$!
+wait_ready $t/gw
+gw=$(sed -n 's/^READY pid=//p' $t/gw)
+expect "kaslr with witnesses" 0 kvm-lstar kaslr --pid $gw --system-map $map --json
+same "kaslr witnesses: confirmed" true "$(printf '%s\n' "$out" | jq -r .confirmed)"
+has "kaslr witnesses: all three" "\"witnesses\": \[\{\"msr\": \"lstar\", \"value\": \"$v0\", \"symbol\": \"entry_SYSCALL_64\", \"link\": \"$link\", \"offset\": \"0x2000000\"\}, \{\"msr\": \"cstar\", \"value\": \"$wc\", \"symbol\": \"entry_SYSCALL_compat\", \"link\": \"$compat_link\", \"offset\": \"0x2000000\"\}, \{\"msr\": \"sysenter_eip\", \"value\": \"$ws\", \"symbol\": \"entry_SYSENTER_compat\", \"link\": \"$sysenter_link\", \"offset\": \"0x2000000\"\}\], \"confirmed\": true\}$" "$out"
+expect "kaslr with witnesses, human" 0 kvm-lstar kaslr --pid $gw --system-map $map
+has "kaslr human: confirmed" '^confirmed: 3 of 3 entry-point MSRs give this offset$' "$out"
+expect "get shows the witnesses" 0 kvm-lstar get --pid $gw --json
+has "get: cstar and sysenter_eip" "\"cstar\": \"$wc\", \"sysenter_eip\": \"$ws\"" "$out"
+kill $gwbg; wait $gwbg 2>/dev/null
+# A hook planted before the first capture: LSTAR 2 MiB off, the others honest.
+# LSTAR alone derives a valid offset; the witnesses say it is not the entry.
+hook=$(printf '0x%x' $((link + 0x2200000)))
+expect "hooked LSTAR guest" 0 lstar-guest --lstar $hook --cstar $wc --sysenter-eip $ws
+gh=$(sed -n 's/^READY pid=//p' $t/out)
+expect "kaslr of a hooked LSTAR" 4 kvm-lstar kaslr --pid $gh --system-map $map --json
+has "hooked: witness_mismatch" '^\{"error": "witness_mismatch", "retryable": false, "message": "the entry-point MSRs disagree: lstar '"$hook"' gives offset 0x2200000 .*cstar '"$wc"' gives offset 0x2000000 .*sysenter_eip '"$ws"' gives offset 0x2000000 ' "$out"
+# nokaslr: LSTAR at the link address is confirmed at 0, not taken on faith.
+expect "nokaslr guest" 0 lstar-guest --lstar $link --cstar $compat_link --sysenter-eip $sysenter_link
+gn=$(sed -n 's/^READY pid=//p' $t/out)
+expect "kaslr nokaslr confirmed" 0 kvm-lstar kaslr --pid $gn --system-map $map --json
+same "nokaslr: offset and confirmed" "0x0 true 3" "$(printf '%s\n' "$out" | jq -r '"\(.offset) \(.confirmed) \(.witnesses | length)"')"
 
 # --- root: wait and kaslr --wait before the VM exists (events) -----------------
 sh -c "sleep 2; exec lstar-guest --lstar $v0" >$t/g2 2>&1 &

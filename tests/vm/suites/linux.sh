@@ -8,6 +8,7 @@
 # bpftrace on the stock kvm:kvm_msr tracepoint counts beside the module.
 #
 # bench-needs: bpftrace
+# bench-guest-kernels: 6.1 6.12 7.2
 set -u
 t=/tmp/linux
 mkdir -p $t
@@ -19,20 +20,38 @@ link=0x$(awk '$3 == "entry_SYSCALL_64" { print $1 }' $map)
 # hexsub A B: A - B as 0x hex.
 hexsub() { printf '0x%x' $(($1 - $2)); }
 
-# boot_fields LINE: sets entry and qpid from a GUEST-BOOT line.
+# boot_fields LINE: sets entry, compat, sysenter (the guest's own run-time
+# entry_SYSCALL_64, entry_SYSCALL_compat, entry_SYSENTER_compat) and qpid
+# from a GUEST-BOOT line.
 boot_fields() {
 	entry=$(echo "$1" | sed -n 's/.*entry_SYSCALL_64=\(0x[0-9a-f]*\).*/\1/p')
+	compat=$(echo "$1" | sed -n 's/.*entry_SYSCALL_compat=\(0x[0-9a-f]*\).*/\1/p')
+	sysenter=$(echo "$1" | sed -n 's/.*entry_SYSENTER_compat=\(0x[0-9a-f]*\).*/\1/p')
 	qpid=$(echo "$1" | sed -n 's/.* pid=\([0-9]*\).*/\1/p')
 }
 
-# check_kaslr NAME WANT-OFFSET VCPU...: kvm-lstar kaslr for each vCPU.
+# check_kaslr NAME WANT-OFFSET VCPU...: kvm-lstar kaslr for each vCPU (with
+# the link-time map $kmap, default $map), with
+# its three witnesses: each holds the guest's own address of its entry
+# point (SYSENTER_EIP in its low half at least, as AMD keeps it), each gives
+# the guest's own offset, and together they confirm it.
 check_kaslr() {
 	name=$1 want=$2
 	shift 2
 	for v in "$@"; do
-		run kvm-lstar kaslr --pid "$qpid" --vcpu "$v" --system-map $map --json
+		run kvm-lstar kaslr --pid "$qpid" --vcpu "$v" --system-map "${kmap:-$map}" --json
 		check_rc "$name vcpu $v kaslr" 0
 		same "$name vcpu $v offset" "$want" "$(echo "$out" | jq -r .offset)"
+		same "$name vcpu $v confirmed" true "$(echo "$out" | jq -r .confirmed)"
+		same "$name vcpu $v witnesses" "lstar cstar sysenter_eip" \
+			"$(echo "$out" | jq -r '[.witnesses[].msr] | join(" ")')"
+		same "$name vcpu $v every witness's offset" "$want $want $want" \
+			"$(echo "$out" | jq -r '[.witnesses[].offset] | join(" ")')"
+		same "$name vcpu $v cstar is the guest's entry_SYSCALL_compat" "$compat" \
+			"$(echo "$out" | jq -r '.witnesses[1].value')"
+		same "$name vcpu $v sysenter_eip is the guest's entry_SYSENTER_compat" \
+			"$(printf '0x%x' $((sysenter & 0xffffffff)))" \
+			"$(printf '0x%x' $(($(echo "$out" | jq -r '.witnesses[2].value') & 0xffffffff)))"
 	done
 }
 
@@ -91,6 +110,24 @@ check_rc "emulated writes (control)" 0
 bt_stop
 echo "  control: 2 writes through KVM's emulator; bpftrace saw ${bt_seen:-?}"
 same "bpftrace sees emulated LSTAR writes (its probe works)" 2 "${bt_seen:-missing}"
+
+echo "== every Debian guest kernel (6.1, 6.12, 7.2), each with its own link-time map"
+for gv in 6.1 6.12 7.2; do
+	run guest-linux --kernel $gv
+	check_rc "guest kernel $gv boot" 0
+	line=$(echo "$out" | grep '^GUEST-BOOT' | tail -n1)
+	boot_fields "$line"
+	rel=$(echo "$line" | sed -n 's/.* release=\([^ ]*\).*/\1/p')
+	case $rel in
+	"$gv".*) ok ;;
+	*) bad "guest-linux --kernel $gv booted release '$rel'" ;;
+	esac
+	kmap=/usr/share/kvm-lstar/guest-$rel.map
+	klink=0x$(awk '$3 == "entry_SYSCALL_64" { print $1 }' "$kmap")
+	echo "  guest $rel: entry_SYSCALL_64 $entry, offset $(hexsub $entry $klink)"
+	check_kaslr "guest $rel" "$(hexsub "$entry" "$klink")" 0
+	kmap=
+done
 
 echo "== nokaslr gives offset 0"
 run guest-linux --smp 2 --nokaslr

@@ -124,6 +124,30 @@ same "fep reset epoch" 2 "$(rfield $p 1 epoch)"
 same "fep reset lstar" 0xffffffff84000000 "$(rfield $p 1 lstar)"
 same "fep reset source" intercept "$(rfield $p 1 source)"
 
+echo "== witnesses: CSTAR and SYSENTER_EIP beside LSTAR, sampled and intercepted"
+wl=0xffffffffa4c00080 wc=0xffffffffa4c019b0 ws=0xffffffffa4c018f0
+for how in sample intercept; do
+	flag=
+	[ $how = intercept ] && flag=--fep
+	expect "$how witness guest" 0 lstar-guest $flag --vcpus 2 --lstar $wl --cstar $wc --sysenter-eip $ws
+	p=$(sed -n 's/^READY pid=//p' $t/out)
+	for i in 0 1; do
+		same "$how vcpu $i: lstar cstar sysenter_eip source" "$wl $wc $ws $how" \
+			"$(kvm-lstar get --pid $p --vcpu $i --json | jq -r '"\(.lstar) \(.cstar) \(.sysenter_eip) \(.source)"')"
+		# AMD's KVM keeps SYSENTER_EIP's low half, the sampler sees that: no change.
+		same "$how vcpu $i: one write, no change" "1 false" \
+			"$(kvm-lstar get --pid $p --vcpu $i --json | jq -r '"\(.writes) \(.changed)"')"
+	done
+	# A reset zeroes all three (as a VMM's reset does); the new boot writes them again.
+	expect "$how witness reset guest" 0 lstar-guest $flag --lstar $wl --cstar $wc --sysenter-eip $ws \
+		--reset 0xffffffffa6c00080
+	p=$(sed -n 's/^READY pid=//p' $t/out)
+	same "$how reset: epoch 2 with its own witnesses, no change" "2 0xffffffffa6c00080 $wc $ws false" \
+		"$(kvm-lstar get --pid $p --json | jq -r '"\(.epoch) \(.lstar) \(.cstar) \(.sysenter_eip) \(.changed)"')"
+done
+# A guest that writes LSTAR alone: the others read "0x0" (not seen).
+same "no witnesses: 0x0" "0x0 0x0" "$(kvm-lstar get --pid $gpid --json | jq -r '"\(.cstar) \(.sysenter_eip)"')"
+
 echo "== events: capture, change, reset, gone"
 kvm-lstar watch --json --count 5 --timeout 60 >$t/events 2>&1 &
 wbg=$!
