@@ -876,10 +876,11 @@ static bool kl_witness_same(int i, u64 a, u64 b)
 
 /*
  * Under @r's lock: the witnesses in @seen.  Before an epoch opens they
- * wait in w_last (w_loose), for its capture to take; in an epoch the
- * first non-zero value of each is kept and a different later one is a
- * change.  0 (not written, or a host reset) says nothing.  Returns the
- * event, and whether the record moved.
+ * wait in w_first (w_loose) for its capture to take; in an epoch the
+ * first non-zero value of each is kept, and a different one later is a
+ * change, reported once per witness and epoch.  0 (not written, or a
+ * host reset) says nothing.  Returns the event; *@moved says whether the
+ * record changed.
  */
 static u8 kl_witnesses(struct kl_vcpu *r, const struct kl_seen *seen, bool *moved)
 {
@@ -888,20 +889,20 @@ static u8 kl_witnesses(struct kl_vcpu *r, const struct kl_seen *seen, bool *move
 	int i;
 
 	for (i = 0; i < KL_W_NR; i++) {
+		u8 bit = KL_SEEN_W(i);
 		u64 v = seen->w[i];
 
-		if (!(seen->has & KL_SEEN_W(i)) || !v)
+		if (!(seen->has & bit) || !v)
 			continue;
 		if (!open) {
-			*moved |= !(r->w_loose & KL_SEEN_W(i)) || v != r->w_last[i];
-			r->w_last[i] = v;
-			r->w_loose |= KL_SEEN_W(i);
+			*moved |= !(r->w_loose & bit) || v != r->w_first[i];
+			r->w_first[i] = v;
+			r->w_loose |= bit;
 		} else if (!r->w_first[i]) {
 			r->w_first[i] = v;
-			r->w_last[i] = v;
 			*moved = true;
-		} else if (!kl_witness_same(i, v, r->w_last[i])) {
-			r->w_last[i] = v;
+		} else if (!kl_witness_same(i, v, r->w_first[i]) && !(r->w_changed & bit)) {
+			r->w_changed |= bit;
 			r->changed = true;
 			*moved = true;
 			ev = KVM_LSTAR_EVENT_CHANGE;
@@ -916,8 +917,10 @@ static void kl_witnesses_open(struct kl_vcpu *r)
 	int i;
 
 	for (i = 0; i < KL_W_NR; i++)
-		r->w_first[i] = r->w_loose & KL_SEEN_W(i) ? r->w_last[i] : 0;
+		if (!(r->w_loose & KL_SEEN_W(i)))
+			r->w_first[i] = 0;
 	r->w_loose = 0;
+	r->w_changed = 0;
 }
 
 /*
@@ -1080,8 +1083,11 @@ void kl_snapshot(const struct kl_vcpu *r, struct kl_snap *s,
 	spin_lock((spinlock_t *)&r->lock);
 	s->first = r->first;
 	s->current_val = r->current_val;
-	s->cstar = r->captured ? r->w_first[KL_W_CSTAR] : 0;
-	s->sysenter_eip = r->captured ? r->w_first[KL_W_SYSENTER_EIP] : 0;
+	/* A value waiting for the next epoch is not the current one's. */
+	s->cstar = r->captured && !(r->w_loose & KL_SEEN_W(KL_W_CSTAR)) ?
+		   r->w_first[KL_W_CSTAR] : 0;
+	s->sysenter_eip = r->captured && !(r->w_loose & KL_SEEN_W(KL_W_SYSENTER_EIP)) ?
+			  r->w_first[KL_W_SYSENTER_EIP] : 0;
 	s->captured_ns = r->captured_ns;
 	s->epoch = r->epoch;
 	s->writes = r->writes;

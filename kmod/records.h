@@ -72,9 +72,6 @@ struct kl_vcpu {
 	u64 first;
 	u64 current_val;		/* latest LSTAR value */
 	u64 w_first[KL_W_NR];		/* each witness's first value this epoch */
-	u64 w_last[KL_W_NR];		/* ... and its latest */
-	u8 w_loose;			/* witnesses seen while no epoch is open */
-	u8 w_window;			/* sampled exits left to read witnesses in */
 	u64 captured_ns;
 	u32 epoch;
 	u32 writes;
@@ -88,6 +85,10 @@ struct kl_vcpu {
 	unsigned long ev_window;	/* jiffies: start of the event budget */
 	unsigned int ev_count;		/* events sent in that window */
 	u8 ev_held;			/* over budget: the event to send later */
+	/* Here, in a hole: the record stays one kmalloc-256 object. */
+	u8 w_loose;			/* KL_SEEN_W(): w_first[] waits for an epoch */
+	u8 w_changed;			/* KL_SEEN_W(): rewritten this epoch */
+	u8 w_window;			/* sampled exits left to read witnesses in */
 
 	/* On kl_held while an event is held (kl_held_lock). */
 	struct list_head held_node;
@@ -95,6 +96,13 @@ struct kl_vcpu {
 
 	struct rcu_head rcu;
 };
+
+/*
+ * A record is one kmalloc-256 object, where spinlock_t is the plain 4
+ * bytes (lock debugging and PREEMPT_RT make it bigger).
+ */
+static_assert(sizeof(spinlock_t) > 4 || sizeof(struct kl_vcpu) <= 256,
+	      "struct kl_vcpu outgrows kmalloc-256");
 
 /*
  * For the probes, inside rcu_read_lock(): a record stays valid until the

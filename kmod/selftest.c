@@ -147,8 +147,9 @@ static void kl_st_witnesses(void)
 	/* A new CSTAR within the epoch is a rewrite; LSTAR stays put. */
 	kl_observe_seen(&r, &cstar, KVM_LSTAR_SOURCE_INTERCEPT);
 	KL_CHECK(r.changed && r.writes == 1 && r.current_val == all.lstar &&
-		 r.w_first[KL_W_CSTAR] == all.w[KL_W_CSTAR] &&
-		 r.w_last[KL_W_CSTAR] == cstar.w[KL_W_CSTAR]);
+		 r.w_first[KL_W_CSTAR] == all.w[KL_W_CSTAR] && r.w_changed == KL_SEEN_W(KL_W_CSTAR));
+	kl_observe_seen(&r, &all, KVM_LSTAR_SOURCE_SAMPLE);	/* back: still changed */
+	KL_CHECK(r.changed && r.w_first[KL_W_CSTAR] == all.w[KL_W_CSTAR]);
 
 	/*
 	 * A reboot: LSTAR at 0, CSTAR written before LSTAR (waits for the
@@ -158,11 +159,13 @@ static void kl_st_witnesses(void)
 	kl_observe(&r, 0, KVM_LSTAR_SOURCE_SAMPLE);
 	KL_CHECK(r.zero_seen && r.skip == 0 && !r.w_window);
 	kl_observe_seen(&r, &cstar, KVM_LSTAR_SOURCE_INTERCEPT);
-	KL_CHECK(r.w_loose == KL_SEEN_W(KL_W_CSTAR) && r.w_first[KL_W_CSTAR] == all.w[KL_W_CSTAR]);
+	kl_snapshot(&r, &s, &init_pid_ns, &init_user_ns);
+	KL_CHECK(r.w_loose == KL_SEEN_W(KL_W_CSTAR) && s.epoch == 1 && !s.cstar &&
+		 s.sysenter_eip == all.w[KL_W_SYSENTER_EIP]);
 	kl_observe(&r, 0xffffffff83000000, KVM_LSTAR_SOURCE_INTERCEPT);
 	kl_snapshot(&r, &s, &init_pid_ns, &init_user_ns);
 	KL_CHECK(s.epoch == 2 && !s.changed && s.cstar == cstar.w[KL_W_CSTAR] &&
-		 !s.sysenter_eip && !r.w_loose);
+		 !s.sysenter_eip && !r.w_loose && !r.w_changed);
 	KL_CHECK(r.w_window == KL_WITNESS_EXITS && r.skip == KL_SKIP_NONE);
 	sysenter.lstar = 0xffffffff83000000;
 	sysenter.w[KL_W_CSTAR] = cstar.w[KL_W_CSTAR];
