@@ -50,7 +50,7 @@ enum kvmlstar_source {
 enum kvmlstar_event {
 	KVMLSTAR_EVENT_NONE = 0,	/* not an event: a record from get/dump */
 	KVMLSTAR_EVENT_CAPTURE = 1,	/* first value of an epoch */
-	KVMLSTAR_EVENT_CHANGE = 2,	/* rewrite within an epoch */
+	KVMLSTAR_EVENT_CHANGE = 2,	/* rewrite (of LSTAR or a witness) */
 	KVMLSTAR_EVENT_RESET = 3,	/* LSTAR seen back at 0 */
 	KVMLSTAR_EVENT_GONE = 4,	/* the VMM process exited */
 	KVMLSTAR_EVENT_UNAVAILABLE = 5,	/* its LSTAR cannot be seen (0.2) */
@@ -92,7 +92,8 @@ enum kvmlstar_path_state {
  *	life (an SEV-ES, SEV-SNP or TDX guest, whose state KVM keeps
  *	encrypted); KVMLSTAR_UNAVAILABLE_NONE when it can, and always with a
  *	module before 0.2.  kvmlstar_unavailable_reason() says it in words.
- * @changed: the value changed after the first write of the epoch.
+ * @changed: LSTAR, or a witness (@cstar, @sysenter_eip), changed after the
+ *	first write of the epoch.
  * @gone: the VMM process has exited (the record is kept).
  * @hypervisor: the guest enabled SVM or VMX in this epoch: it runs guests
  *	of its own, whose LSTAR values (and its own rewrites since then) are

@@ -26,7 +26,8 @@ enum kvm_lstar_source {
 /**
  * enum kvm_lstar_event - What a notification reports.
  * @KVM_LSTAR_EVENT_CAPTURE: First value of an epoch.
- * @KVM_LSTAR_EVENT_CHANGE: A rewrite within an epoch; the first value is kept.
+ * @KVM_LSTAR_EVENT_CHANGE: A rewrite of LSTAR, or of a witness (cstar,
+ *   sysenter-eip), within an epoch; the first values are kept.
  * @KVM_LSTAR_EVENT_RESET: LSTAR seen back at 0; the next value opens a new
  *   epoch.
  * @KVM_LSTAR_EVENT_GONE: The VM's VMM process exited.
