@@ -184,6 +184,8 @@ printf '   %-55s %-22s %s\n' "  of which capture to watch's JSON line" "$(ms eve
 printf '   %-55s %-22s %s\n' "kvm-lstar watch, intercept path (--fep, ${R[event_latency_intercept_n]} captures)" "$(ms event_latency_intercept_p50_us) / $(ms event_latency_intercept_p99_us)" ""
 printf '   %-55s %-22s %s\n' "KVM_GET_MSRS poll every 100 ms (${R[poll100ms_latency_n]} captures)*" "$(ms poll100ms_latency_p50_us) / $(ms poll100ms_latency_p99_us)" "baseline: watch is $(times_of poll100ms_latency_p50_us event_latency_p50_us) sooner (p50)"
 printf '   %-55s %-22s %s\n' "KVM_GET_MSRS poll every 1 ms (${R[poll1ms_latency_n]} captures)*" "$(ms poll1ms_latency_p50_us) / $(ms poll1ms_latency_p99_us)" "baseline: 1000 ioctls/s per vCPU"
+echo "   The watch's captures are 135-165 ms apart, within one record's event budget (16 a second;"
+echo "   past it, events merge and go out within a second)."
 echo "   * the poller is a thread of the VMM (only it has the vCPU fd), and its vCPU waits in user"
 echo "     space between captures, so no poll ever waits for KVM_RUN to return: polling's best case."
 echo "3. scale (${I[scale_vms]} VMs x ${I[scale_vcpus]} vCPUs = $nrec live records, parked: no exits of their own)"
