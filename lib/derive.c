@@ -260,8 +260,6 @@ KVMLSTAR_API int kvmlstar_witnesses(const struct kvmlstar_syms *syms, uint64_t l
 	if (disagree)
 		return witness_mismatch(&r, err);
 	r.confirmed = r.agree >= 2;
-	memcpy(out, &r, sizeof(r) < size ? sizeof(r) : size);
-	if (size > sizeof(r))
-		memset((char *)out + sizeof(r), 0, size - sizeof(r));
+	kvmlstar__copy_out(out, size, &r, sizeof(r));
 	return kvmlstar__ok(err);
 }

@@ -6,6 +6,8 @@
 #ifndef KVMLSTAR_INTERNAL_H
 #define KVMLSTAR_INTERNAL_H
 
+#include <string.h>
+
 #include "kvmlstar.h"
 
 /*
@@ -35,5 +37,16 @@ int kvmlstar__null(struct kvmlstar_error *err, const char *func, const char *wha
  * EPERM, KVMLSTAR_E_NOMEM for ENOMEM, KVMLSTAR_E_IO for everything else.
  */
 enum kvmlstar_err kvmlstar__errno_code(int sys_errno);
+
+/*
+ * Copy a growing struct out to a caller's @size bytes: what both know,
+ * zeros after (the "Growing structs" rule of kvmlstar_netlink.h).
+ */
+static inline void kvmlstar__copy_out(void *dst, size_t size, const void *src, size_t have)
+{
+	memcpy(dst, src, size < have ? size : have);
+	if (size > have)
+		memset((char *)dst + have, 0, size - have);
+}
 
 #endif /* KVMLSTAR_INTERNAL_H */

@@ -87,14 +87,6 @@ struct kvmlstar_nl {
 	struct evsock ev;	/* kvmlstar_nl_subscribe()'s */
 };
 
-/* Copy a struct out to a caller's @size bytes: what both know, zeros after. */
-static void copy_out(void *dst, size_t size, const void *src, size_t have)
-{
-	memcpy(dst, src, size < have ? size : have);
-	if (size > have)
-		memset((char *)dst + have, 0, size - have);
-}
-
 static int check_size(struct kvmlstar_error *err, const char *func, const char *what,
 		      size_t size, size_t min)
 {
@@ -545,7 +537,7 @@ KVMLSTAR_API int kvmlstar_nl_status(struct kvmlstar_nl *nl, struct kvmlstar_stat
 		return rc;
 	if (!o.got)
 		return malformed(err, "no status in the reply");
-	copy_out(st, size, &o.st, sizeof(o.st));
+	kvmlstar__copy_out(st, size, &o.st, sizeof(o.st));
 	return kvmlstar__ok(err);
 }
 
@@ -595,7 +587,7 @@ KVMLSTAR_API int kvmlstar_nl_get(struct kvmlstar_nl *nl, uint32_t vm, uint32_t v
 		return rc;
 	if (!o.got)
 		return malformed(err, "no record in the reply");
-	copy_out(rec, size, &o.rec, sizeof(o.rec));
+	kvmlstar__copy_out(rec, size, &o.rec, sizeof(o.rec));
 	return kvmlstar__ok(err);
 }
 
@@ -662,7 +654,7 @@ static int list_add(const struct kvmlstar_record *rec, void *arg)
 		l->recs = bigger;
 		l->cap = cap;
 	}
-	copy_out(l->recs + l->n++ * l->size, l->size, rec, sizeof(*rec));
+	kvmlstar__copy_out(l->recs + l->n++ * l->size, l->size, rec, sizeof(*rec));
 	return 0;
 }
 
@@ -899,7 +891,7 @@ KVMLSTAR_API int kvmlstar_nl_next_event(struct kvmlstar_nl *nl, int timeout_ms,
 			"not subscribed to kvm_lstar events: call kvmlstar_nl_subscribe() first");
 	rc = next_event(nl, &nl->ev, deadline_of(timeout_ms), &rec, err);
 	if (!rc)
-		copy_out(ev, size, &rec, sizeof(rec));
+		kvmlstar__copy_out(ev, size, &rec, sizeof(rec));
 	return rc;
 }
 
@@ -1092,7 +1084,7 @@ KVMLSTAR_API int kvmlstar_wait(struct kvmlstar_nl *nl, const struct kvmlstar_fil
 	}
 	if (rc)
 		goto out;
-	copy_out(rec, size, &w.best, sizeof(w.best));
+	kvmlstar__copy_out(rec, size, &w.best, sizeof(w.best));
 	if (w.best.unavailable) {
 		describe_wanted(&w, what, sizeof(what));
 		rc = kvmlstar__fail(err, KVMLSTAR_E_UNAVAILABLE, 0,
