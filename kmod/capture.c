@@ -222,13 +222,31 @@ out:
 }
 
 /*
- * What an intercepted write of @ecx says: LSTAR, a witness, or nothing.
- * SYSENTER_EIP is intercepted on VMX only for emulated writes, and on SVM
- * for those and for Intel-vendor guests; CSTAR wherever LSTAR is.
+ * What an intercepted write of @ecx says: LSTAR, a witness, a boot, or
+ * nothing.  SYSENTER_EIP is intercepted on VMX only for emulated writes,
+ * and on SVM for those and for Intel-vendor guests; CSTAR wherever LSTAR
+ * is.
+ *
+ * EFER is intercepted on both vendors.  A write that sets LME with LMA
+ * clear enables long mode from outside it: a boot, on every CPU, before
+ * the kernel writes LSTAR (the decompressor's startup_32, the AP
+ * trampoline, after a reset or INIT).  A running 64-bit kernel that
+ * writes EFER does so from long mode, read-modify-write, LMA set (an L1
+ * toggling SVME, say); kexec stays in long mode.  The vCPU's kernel is
+ * then no more: it counts as LSTAR 0, as after a VMM's reset, so the next
+ * value starts a new epoch.  This is how VMX, where nothing shows the
+ * VMM's reset itself, sees reboots; on SVM the sampler has usually seen
+ * the 0 already.
  */
 static bool kl_seen_msr(u32 ecx, u64 val, struct kl_seen *seen)
 {
 	switch (ecx) {
+	case MSR_EFER:
+		if ((val & (EFER_LME | EFER_LMA)) != EFER_LME)
+			return false;
+		seen->lstar = 0;
+		seen->has = KL_SEEN_LSTAR;
+		return true;
 	case MSR_LSTAR:
 		seen->lstar = val;
 		seen->has = KL_SEEN_LSTAR;

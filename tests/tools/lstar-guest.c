@@ -213,7 +213,8 @@ static void usage(FILE *f)
 "                  KASLR offset (slot 1..%d), printed as 'offset 0x...'\n"
 "  --rewrite HEX   each vCPU then writes this second value\n"
 "  --reset HEX     then the VMM sets LSTAR to 0 (KVM_SET_MSRS, as a reboot\n"
-"                  does) and each vCPU writes HEX\n"
+"                  does) and each vCPU boots again: writes EFER as a boot\n"
+"                  does (LME set, LMA clear), then HEX\n"
 "  --hold SEC      keep the VM open SEC seconds after READY (default 0), the\n"
 "                  vCPUs exiting on HLT about every 20 ms\n"
 "  --exits N       after the writes, each vCPU makes N CPUID exits and the\n"
@@ -487,6 +488,20 @@ static void emit_wrmsr(struct lm_code *c, uint32_t msr, uint64_t value)
 }
 
 /*
+ * EFER as a boot writes it, enabling long mode from outside it: LME set,
+ * LMA clear in the value (KVM keeps LMA).  "rdmsr; and eax, ~LMA; wrmsr".
+ */
+static void emit_boot_efer(struct lm_code *c)
+{
+	lm_emit8(c, 0xb9);			/* mov ecx, MSR_EFER */
+	lm_emit32(c, MSR_EFER);
+	lm_emit(c, "\x0f\x32", 2);		/* rdmsr */
+	lm_emit8(c, 0x25);			/* and eax, ~EFER_LMA */
+	lm_emit32(c, (uint32_t)~EFER_LMA);
+	lm_emit(c, "\x0f\x30", 2);		/* wrmsr */
+}
+
+/*
  * --nested, L1's part: EFER.SVME on, the host save area, VMRUN of the L2
  * whose VMCB the VMM wrote (fill_vmcb()).  L2 starts at @l2_rip.
  */
@@ -624,6 +639,8 @@ static void build_guest(struct vcpu *v)
 	if (opt.reset_set) {
 		add_step(v, STEP_RESET);
 		add_step(v, STEP_ZERO);
+		/* The new boot: EFER first, as on every CPU (VMX sees this). */
+		emit_boot_efer(c);
 		last = add_write(v, opt.reset, "reset", true);
 	}
 	last->last_write = true;
