@@ -23,6 +23,10 @@ pkgs=(
 	qemu-system-x86 busybox-static kmod cpio jq
 	# the 7.2 kernel's sid chroot (scripts/kernels-setup.sh); the hang reporter
 	debootstrap python3
+	# the Intel bench (tests/vm/run --cpu intel): Bochs, which emulates VMX
+	# (bochs-term only so that apt picks no graphical front end; the bench
+	# uses the rfb display), and the isolinux CD it boots from
+	bochs bochs-term bochsbios vgabios isolinux syslinux-common xorriso
 	# the end-to-end suite runs bpftrace on kvm:kvm_msr beside the module
 	bpftrace
 	# make spec-check and make regen: the YNL spec against the kernel's

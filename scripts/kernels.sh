@@ -118,6 +118,37 @@ kernel_fetch_image() {
 	mv "$dir/root.tmp" "$dir/root"
 }
 
+# kernel_extract_tool KVER: the path of the kernel's scripts/extract-vmlinux
+# (which takes the ELF vmlinux out of a bzImage), from KVER's headers when
+# they have it, else from Debian's linux-source-6.1 (`make deps`), extracted
+# once into the cache.  Says why and returns 1 when there is none.
+kernel_extract_tool() {
+	local kver=$1 d tarball xdir
+	for d in /usr/src/linux-headers-"$kver" /usr/src/linux-headers-"${kver%-*}"-common; do
+		if [ -x "$d/scripts/extract-vmlinux" ]; then
+			echo "$d/scripts/extract-vmlinux"
+			return 0
+		fi
+	done
+	tarball=$(ls -1 /usr/src/linux-source-6.1.tar.* 2>/dev/null | head -n1 || true)
+	if [ -z "$tarball" ]; then
+		echo "no scripts/extract-vmlinux: neither the headers nor /usr/src/linux-source-6.1.tar.* ('make deps') have it" >&2
+		return 1
+	fi
+	xdir=$(kernel_cache)/extract-vmlinux/$(basename "$tarball")
+	if [ ! -x "$xdir/extract-vmlinux" ]; then
+		echo "extracting scripts/extract-vmlinux from $tarball (once)" >&2
+		mkdir -p "$xdir"
+		tar -xf "$tarball" -O --wildcards '*/scripts/extract-vmlinux' >"$xdir/extract-vmlinux.tmp" || {
+			echo "cannot extract scripts/extract-vmlinux from $tarball" >&2
+			return 1
+		}
+		chmod 0755 "$xdir/extract-vmlinux.tmp"
+		mv "$xdir/extract-vmlinux.tmp" "$xdir/extract-vmlinux"
+	fi
+	echo "$xdir/extract-vmlinux"
+}
+
 # ynl_tree: a directory with Documentation/netlink/ (the YNL schemas) and
 # tools/net/ynl/ from Debian's linux-source-6.12, extracted once.
 ynl_tree() {

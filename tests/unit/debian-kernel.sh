@@ -39,27 +39,7 @@ kcache=$cache/$kver
 vmlinuz=$kcache/root/boot/vmlinuz-$kver
 [ -f "$vmlinuz" ] || warn "no $vmlinuz"
 
-extract=
-for d in /usr/src/linux-headers-"$kver" /usr/src/linux-headers-"${kver%-*}"-common; do
-	if [ -x "$d/scripts/extract-vmlinux" ]; then
-		extract=$d/scripts/extract-vmlinux
-		break
-	fi
-done
-if [ -z "$extract" ]; then
-	tarball=$(ls -1 /usr/src/linux-source-6.1.tar.* 2>/dev/null | head -n1 || true)
-	[ -n "$tarball" ] || warn "no scripts/extract-vmlinux: neither the headers nor /usr/src/linux-source-6.1.tar.* ('make deps') have it"
-	xdir=$cache/extract-vmlinux/$(basename "$tarball")
-	if [ ! -x "$xdir/extract-vmlinux" ]; then
-		echo "unit-test: extracting scripts/extract-vmlinux from $tarball (once)" >&2
-		mkdir -p "$xdir"
-		tar -xf "$tarball" -O --wildcards '*/scripts/extract-vmlinux' > "$xdir/extract-vmlinux.tmp" ||
-			warn "cannot extract scripts/extract-vmlinux from $tarball"
-		chmod 0755 "$xdir/extract-vmlinux.tmp"
-		mv "$xdir/extract-vmlinux.tmp" "$xdir/extract-vmlinux"
-	fi
-	extract=$xdir/extract-vmlinux
-fi
+extract=$(kernel_extract_tool "$kver") || warn "no scripts/extract-vmlinux"
 
 mkdir -p "$dir"
 rm -f "$dir/vmlinux" "$dir/System.map" "$dir/kver"

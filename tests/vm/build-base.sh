@@ -50,7 +50,7 @@ copy_elf "$s" /usr/lib/x86_64-linux-gnu/libnl-genl-3.so.200 /usr/lib/x86_64-linu
 
 # KVM and what it depends on.
 mdir=$root/lib/modules/$kver
-want=(kvm-amd)
+want=(kvm-amd kvm-intel)
 declare -A seen=()
 while [ ${#want[@]} -gt 0 ]; do
 	m=${want[0]}

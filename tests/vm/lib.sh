@@ -8,6 +8,28 @@
 # shellcheck source=tests/checks.sh
 . /bench/checks.sh
 
+# The bench's CPU (tests/vm/run --cpu): amd (QEMU/TCG, SVM; a plain guest
+# write is seen by the sample path) or intel (Bochs, VMX; by the intercept
+# path).  Suites assert what each vendor truthfully gives.
+vendor=$(cat /bench/cpu 2>/dev/null || echo amd)
+plain=sample
+[ "$vendor" = intel ] && plain=intercept
+
+# slow: how many times longer a VM must outlive the checks made while it
+# runs (--hold): each command is several times slower under Bochs.
+slow=1
+[ "$vendor" = intel ] && slow=4
+
+# on VENDOR: true on that vendor's bench.
+on() {
+	[ "$vendor" = "$1" ]
+}
+
+# amd_only WHAT: says, in the suite's output, that WHAT is not run here.
+amd_only() {
+	echo "  (AMD only, not run on $vendor: $1)"
+}
+
 # run CMD...: sets rc, out, err.
 # With python3 in the VM (a suite with "# bench-needs: ynl"), the stdout of
 # every kvm-lstar command run with --json (directly or through as_user) is
