@@ -18,7 +18,8 @@
  * stdout (line-buffered, parsed by tests):
  *	offset 0x<hex>				only with the default value
  *	vcpu <i>: lstar 0x<hex>[ rewrite 0x<hex>][ reset 0x<hex>]
- *	vcpu <i>: nested 0x<hex> exit 0x81			--nested
+ *	vcpu <i>: nested 0x<hex> exit 0x81			--nested (SVM)
+ *	vcpu <i>: nested 0x<hex> loaded by L1			--nested (VMX)
  *	vcpu <i>: exits=<N> seconds=<float> ns_per_exit=<float>   --exits
  *	READY pid=<pid>
  * Errors: one line on stderr; exit 1 (runtime) or 2 (bad arguments).
@@ -81,6 +82,7 @@
 #define MSR_CSTAR		0xc0000083u
 #define MSR_IA32_SYSENTER_EIP	0x00000176u
 #define EFER_SVME		(1ull << 12)
+#define X86_CR4_VMXE_BIT	(1u << 13)
 #define SVM_EXIT_VMMCALL	0x81
 
 /* Step codes, sent by the guest in AL to LSTAR_GUEST_PORT. */
@@ -92,7 +94,7 @@ enum step_code {
 	STEP_BENCH_BEGIN,	/* --exits loop starts after this exit */
 	STEP_BENCH_END,		/* ... and has ended before this one */
 	STEP_FLOOD_END,		/* --flood loop done: LSTAR holds --rewrite */
-	STEP_NESTED,		/* --nested: back in L1 after L2's write */
+	STEP_NESTED,		/* --nested: L1 holds L2's LSTAR value */
 	STEP_DONE,		/* all done: the guest halts from now on */
 };
 
@@ -147,6 +149,7 @@ static struct {
 	uint64_t nested;
 	bool fep;
 	bool vm_thread;
+	bool hop;
 	uint64_t witness[2];	/* --cstar, --sysenter-eip; 0: not given */
 } opt = { .nvcpus = 1 };
 
@@ -162,6 +165,8 @@ static const struct {
 
 static struct lm_kvm kvm;
 static struct vcpu vcpus[MAX_VCPUS];
+/* --nested: the virtualization KVM offers this VM's guests. */
+static enum { NESTED_SVM, NESTED_VMX } nested_kind;
 static pthread_barrier_t all_done;
 static atomic_bool stop_hold;
 
@@ -203,7 +208,7 @@ static void usage(FILE *f)
 	fprintf(f,
 "usage: " PROG " [--vcpus N] [--lstar HEX[,HEX...]] [--rewrite HEX] [--reset HEX]\n"
 "                   [--hold SEC] [--exits N] [--flood N] [--nested HEX] [--fep]\n"
-"                   [--vm-thread] [--cstar HEX] [--sysenter-eip HEX]\n"
+"                   [--vm-thread] [--hop] [--cstar HEX] [--sysenter-eip HEX]\n"
 "\n"
 "Run a KVM VM whose vCPUs start in 64-bit mode and write MSR_LSTAR.\n"
 "\n"
@@ -223,12 +228,17 @@ static void usage(FILE *f)
 "                  the --rewrite value again, in turn, N times each, with a\n"
 "                  CPUID exit after every write (needs --rewrite)\n"
 "  --nested HEX    after its writes, each vCPU's guest becomes a hypervisor\n"
-"                  (AMD SVM: EFER.SVME) and runs an L2 guest with VMRUN,\n"
-"                  which writes HEX to LSTAR and exits with VMMCALL; L1 then\n"
-"                  halts with L2's value in its LSTAR (needs nested SVM)\n"
+"                  and ends with its L2's value HEX in LSTAR.  AMD SVM:\n"
+"                  EFER.SVME on, VMRUN of an L2 that writes HEX to LSTAR\n"
+"                  and exits with VMMCALL.  Intel VMX: CR4.VMXE on, then\n"
+"                  L1 writes HEX to LSTAR as KVM loads its L2's value\n"
+"                  (a user-return MSR) before entering it.  Needs nested\n"
+"                  virtualization offered to guests (nested=1)\n"
 "  --vm-thread     create the VM on a worker thread that exits right after,\n"
 "                  and each vCPU on the thread that runs it, as VMMs with a\n"
 "                  VMM thread do (Cloud Hypervisor, Firecracker)\n"
+"  --hop           run each KVM_RUN of the scripted part on a new thread,\n"
+"                  so that every vCPU moves between threads as it writes\n"
 "  --cstar HEX     each vCPU writes HEX to MSR_CSTAR right after its first\n"
 "                  LSTAR write (and after --reset's), as syscall_init() does\n"
 "  --sysenter-eip HEX  the same for MSR_IA32_SYSENTER_EIP\n"
@@ -314,6 +324,7 @@ static void parse_args(int argc, char **argv)
 		{ "nested",  required_argument, NULL, 'N' },
 		{ "fep",     no_argument,       NULL, 'f' },
 		{ "vm-thread", no_argument,     NULL, 'T' },
+		{ "hop",     no_argument,       NULL, 'P' },
 		{ "cstar",   required_argument, NULL, 'C' },
 		{ "sysenter-eip", required_argument, NULL, 'S' },
 		{ "help",    no_argument,       NULL, 'h' },
@@ -365,6 +376,9 @@ static void parse_args(int argc, char **argv)
 			break;
 		case 'T':
 			opt.vm_thread = true;
+			break;
+		case 'P':
+			opt.hop = true;
 			break;
 		case 'C':
 		case 'S':
@@ -502,6 +516,25 @@ static void emit_boot_efer(struct lm_code *c)
 }
 
 /*
+ * --nested on VMX, L1's part, as a KVM in L1 does it: CR4.VMXE on, then
+ * its L2's LSTAR loaded into the MSR before VM entry (KVM switches LSTAR
+ * as a user-return MSR).  That WRMSR is what the host sees of an L2's
+ * LSTAR on VMX: L2's own WRMSR exits to L1, never reaching the host's
+ * kvm_msr.  L1 then halts with L2's value, as between two L2 runs.
+ */
+static void emit_nested_l1_vmx(struct vcpu *v)
+{
+	struct lm_code *c = &v->code;
+
+	lm_emit(c, "\x0f\x20\xe0", 3);	/* mov rax, cr4 */
+	lm_emit8(c, 0x0d);			/* or eax, X86_CR4_VMXE */
+	lm_emit32(c, X86_CR4_VMXE_BIT);
+	lm_emit(c, "\x0f\x22\xe0", 3);	/* mov cr4, rax */
+	emit_wrmsr_lstar(c, opt.nested);
+	add_step(v, STEP_NESTED);
+}
+
+/*
  * --nested, L1's part: EFER.SVME on, the host save area, VMRUN of the L2
  * whose VMCB the VMM wrote (fill_vmcb()).  L2 starts at @l2_rip.
  */
@@ -509,6 +542,10 @@ static void emit_nested_l1(struct vcpu *v)
 {
 	struct lm_code *c = &v->code;
 
+	if (nested_kind == NESTED_VMX) {
+		emit_nested_l1_vmx(v);
+		return;
+	}
 	lm_emit8(c, 0xb9);			/* mov ecx, MSR_EFER */
 	lm_emit32(c, MSR_EFER);
 	lm_emit(c, "\x0f\x32", 2);		/* rdmsr */
@@ -659,7 +696,7 @@ static void build_guest(struct vcpu *v)
 	add_step(v, STEP_DONE);
 	/* No irqchip: each HLT is an exit to us, which --hold relies on. */
 	lm_emit(c, "\xf4\xeb\xfd", 3);	/* 1: hlt; jmp 1b */
-	if (opt.nested_set) {
+	if (opt.nested_set && nested_kind == NESTED_SVM) {
 		fill_vmcb(v, LM_CODE_GPA(v->id) + c->len);
 		emit_nested_l2(v);
 	}
@@ -671,14 +708,14 @@ static void build_guest(struct vcpu *v)
 
 static int vm_fd = -1;
 
-/* Does KVM offer SVM to its guests (kvm_amd nested=1)? */
-static bool nested_svm_supported(void)
+/* Does KVM offer its guests the feature in CPUID @function's ECX @bit? */
+static bool cpuid_ecx_has(uint32_t function, unsigned int bit)
 {
 	for (unsigned int i = 0; i < kvm.cpuid->nent; i++) {
 		const struct kvm_cpuid_entry2 *e = &kvm.cpuid->entries[i];
 
-		if (e->function == 0x80000001)
-			return e->ecx & (1u << 2);
+		if (e->function == function && !e->index)
+			return e->ecx & (1u << bit);
 	}
 	return false;
 }
@@ -690,9 +727,15 @@ static void *create_vm(void *unused)
 	(void)unused;
 	if (lm_init(&kvm, &err))
 		die(1, "%s", err.msg);
-	if (opt.nested_set && !nested_svm_supported())
-		die(1, "--nested needs nested AMD SVM, which this KVM does not offer its guests "
-		    "(CPUID 0x80000001 ECX.SVM): load kvm_amd with nested=1 on an AMD host");
+	if (opt.nested_set) {
+		if (cpuid_ecx_has(0x80000001, 2))
+			nested_kind = NESTED_SVM;
+		else if (cpuid_ecx_has(1, 5))
+			nested_kind = NESTED_VMX;
+		else
+			die(1, "--nested needs nested virtualization, which this KVM does not offer its guests "
+			    "(neither CPUID 0x80000001 ECX.SVM nor CPUID 1 ECX.VMX): load kvm_amd or kvm_intel with nested=1");
+	}
 	vm_fd = lm_vm_create(&kvm, &err);
 	if (vm_fd < 0)
 		die(1, "%s", err.msg);
@@ -856,6 +899,11 @@ static void step(struct vcpu *v, uint8_t code)
 		expect_lstar(v, opt.rewrite, "after the --flood writes");
 		break;
 	case STEP_NESTED:
+		if (nested_kind == NESTED_VMX) {
+			expect_lstar(v, opt.nested, "in L1 after it loaded its L2's LSTAR");
+			printf("vcpu %d: nested 0x%" PRIx64 " loaded by L1\n", v->id, opt.nested);
+			break;
+		}
 		if (vmcb_exit_code(v) != SVM_EXIT_VMMCALL)
 			die(1, "vcpu %d: L2 exited to L1 with exit code 0x%x, not VMMCALL (0x%x)",
 			    v->id, vmcb_exit_code(v), SVM_EXIT_VMMCALL);
@@ -941,6 +989,27 @@ static void run_once(struct vcpu *v)
 		die(1, "%s", err.msg);
 }
 
+static void *hop_thread(void *arg)
+{
+	run_once(arg);
+	return NULL;
+}
+
+/* One KVM_RUN of the scripted part: with --hop, on a thread of its own. */
+static void run_step(struct vcpu *v)
+{
+	pthread_t t;
+	int err;
+
+	if (!opt.hop) {
+		run_once(v);
+		return;
+	}
+	err = pthread_create(&t, NULL, hop_thread, v);
+	if (err || (err = pthread_join(t, NULL)))
+		die(1, "vcpu %d: the --hop thread failed: %s", v->id, strerror(err));
+}
+
 static void *vcpu_thread(void *arg)
 {
 	struct vcpu *v = arg;
@@ -953,7 +1022,7 @@ static void *vcpu_thread(void *arg)
 
 	/* The scripted part: writes, checks, optional exit loop. */
 	while (v->next < v->nsteps) {
-		run_once(v);
+		run_step(v);
 		if (run->exit_reason != KVM_EXIT_IO ||
 		    run->io.direction != KVM_EXIT_IO_OUT ||
 		    run->io.port != LSTAR_GUEST_PORT ||

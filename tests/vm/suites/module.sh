@@ -412,55 +412,88 @@ kill $vmt $vmtu
 wait_gone $vmt
 wait_gone $vmtu
 
-echo "== a guest that is a hypervisor: L1 keeps its own value, its L2's write is no change of it"
-if on amd; then
-	# After its own write each L1 sets EFER.SVME and runs an L2 (VMRUN) that
-	# writes another LSTAR value and exits (VMMCALL); L1 then halts with L2's
-	# value in its LSTAR, as an L1 that does not VMLOAD its own state would.
-	# The module without this check took L2's value for an L1 rewrite.
-	kvm-lstar watch --json --timeout 30 >$t/nested.watch 2>$t/nested.err &
-	wpid=$!
-	sleep 1
-	nested_check() {	# NAME PID SOURCE: the record of PID's vCPU 0
-		same "$1: own first value, no false change, says hypervisor" \
-			"0xffffffff8c000000 0xffffffff8c000000 false 1 true $3" \
-			"$(echo "$out" | jq -r '"\(.lstar) \(.current) \(.changed) \(.writes) \(.hypervisor) \(.source)"')"
-	}
-	guest nested --lstar 0xffffffff8c000000 --nested 0xffffffff8c400000 --hold 1
-	same "L2 ran, wrote its value and exited with VMMCALL" "vcpu 0: nested 0xffffffff8c400000 exit 0x81" \
-		"$(grep '^vcpu 0: nested' $t/nested.out)"
-	sleep 0.5	# L1's halt exits, with L2's value in vmcb01
-	run kvm-lstar get --pid $gpid --json
-	nested_check "sample path" $gpid sample
-	npid=$gpid
-	wait $gbg
-	# Through the FEP, L2's write reaches kvm_msr while KVM runs L1's guest.
-	guest nestedfep --fep --lstar 0xffffffff8c000000 --nested 0xffffffff8c400000 --hold 1
-	sleep 0.5
-	run kvm-lstar get --pid $gpid --json
-	nested_check "intercept path" $gpid intercept
-	nfpid=$gpid
-	wait $gbg
-	su user -c "lstar-guest --lstar 0xffffffff8c000000 --nested 0xffffffff8c400000 --hold 1" >$t/nestedu.out 2>&1 &
-	ubg=$!
-	wait_ready $t/nestedu.out
-	nupid=$(sed -n 's/^READY pid=//p' $t/nestedu.out)
-	sleep 0.5
-	as_user "kvm-lstar get --pid $nupid --json"
-	nested_check "uid 1000's" $nupid sample
-	wait $ubg
-	as_user "kvm-lstar get --pid $nupid"
-	has "get says the guest is a hypervisor" "a hypervisor" "$out"
-	sleep 1
-	kill $wpid
-	wait $wpid
-	for p in $npid $nfpid $nupid; do
-		same "no change event for pid $p's L2 write" 0 \
-			"$(count '.pid == $p and .event == "change"' $t/nested.watch --argjson p "$p")"
+echo "== vCPUs that move between threads: each intercepted write is its own vCPU's"
+# The intercept path names the vCPU by the task that last exited from it.
+# With --hop every KVM_RUN of the writes runs on a new thread, and two
+# VMMs do so at once, so a thread's task_struct is often one another vCPU
+# ran on a moment ago: a stale entry would credit one vCPU's write to
+# another, or to nothing.
+hfep=--fep
+on intel && hfep=
+lstar-guest --hop $hfep --vcpus 4 --lstar 0xffffffff8e000000,0xffffffff8e200000,0xffffffff8e400000,0xffffffff8e600000 \
+	--rewrite 0xffffffff8f000000 --hold $((5 * slow)) >$t/hop1.out 2>&1 &
+hb1=$!
+lstar-guest --hop $hfep --vcpus 4 --lstar 0xffffffff8e800000,0xffffffff8ea00000,0xffffffff8ec00000,0xffffffff8ee00000 \
+	--rewrite 0xffffffff8f200000 --hold $((5 * slow)) >$t/hop2.out 2>&1 &
+hb2=$!
+wait_ready $t/hop1.out
+wait_ready $t/hop2.out
+hop_rewrite=(0xffffffff8f000000 0xffffffff8f200000)
+for h in 1 2; do
+	hp=$(sed -n 's/^READY pid=//p' $t/hop$h.out)
+	want=
+	for i in 0 1 2 3; do
+		want="$want $i $(printf '0xffffffff8e%x00000' $(( (h - 1) * 8 + i * 2 ))) ${hop_rewrite[h - 1]}"
 	done
-else
-	amd_only "lstar-guest --nested: its L1 is SVM code (VMRUN, VMMCALL)"
-fi
+	same "VMM $h: each vCPU's first and latest value, two writes, intercepted" \
+		"$want" \
+		"$(kvm-lstar list --pid "$hp" --json | jq -rs 'sort_by(.vcpu) | map(" \(.vcpu) \(.lstar) \(.current)" +
+			(if .writes == 2 and .changed and .source == "intercept" and .epoch == 1 then "" else " BAD \(.)" end)) | join("")')"
+done
+wait $hb1 $hb2
+same "no --hop VMM failed its own checks" "0 0" "$(grep -c 'lstar-guest:' $t/hop1.out) $(grep -c 'lstar-guest:' $t/hop2.out)"
+
+echo "== a guest that is a hypervisor: L1 keeps its own value, its L2's is no change of it"
+# After its own write each L1 becomes a hypervisor and ends holding its
+# L2's LSTAR value.  AMD: L1 sets EFER.SVME and runs an L2 (VMRUN) that
+# writes another value and exits (VMMCALL); L1 then halts with L2's value
+# in vmcb01, as an L1 that does not VMLOAD its own state would.  Intel:
+# L2's own WRMSR exits to L1, never to the host's kvm_msr; what the host
+# sees is L1's KVM loading L2's value into LSTAR (a user-return MSR) with
+# CR4.VMXE set, and that is what L1 does here.  The module without the
+# hypervisor check took L2's value for an L1 rewrite on both.
+kvm-lstar watch --json --timeout $((30 * slow)) >$t/nested.watch 2>$t/nested.err &
+wpid=$!
+sleep 1
+nested_check() {	# NAME PID SOURCE: the record of PID's vCPU 0
+	same "$1: own first value, no false change, says hypervisor" \
+		"0xffffffff8c000000 0xffffffff8c000000 false 1 true $3" \
+		"$(echo "$out" | jq -r '"\(.lstar) \(.current) \(.changed) \(.writes) \(.hypervisor) \(.source)"')"
+}
+nested_line="vcpu 0: nested 0xffffffff8c400000 exit 0x81"
+on intel && nested_line="vcpu 0: nested 0xffffffff8c400000 loaded by L1"
+guest nested --lstar 0xffffffff8c000000 --nested 0xffffffff8c400000 --hold $slow
+same "L1 ends holding its L2's value" "$nested_line" "$(grep '^vcpu 0: nested' $t/nested.out)"
+sleep 0.5	# L1's halt exits (AMD: with L2's value in vmcb01)
+run kvm-lstar get --pid $gpid --json
+nested_check "$plain path" $gpid $plain
+npid=$gpid
+wait $gbg
+# Through the FEP, the write reaches kvm_msr from KVM's emulator (AMD:
+# L2's own write, while KVM runs L1's guest).
+guest nestedfep --fep --lstar 0xffffffff8c000000 --nested 0xffffffff8c400000 --hold $slow
+sleep 0.5
+run kvm-lstar get --pid $gpid --json
+nested_check "intercept path, emulated" $gpid intercept
+nfpid=$gpid
+wait $gbg
+su user -c "lstar-guest --lstar 0xffffffff8c000000 --nested 0xffffffff8c400000 --hold $slow" >$t/nestedu.out 2>&1 &
+ubg=$!
+wait_ready $t/nestedu.out
+nupid=$(sed -n 's/^READY pid=//p' $t/nestedu.out)
+sleep 0.5
+as_user "kvm-lstar get --pid $nupid --json"
+nested_check "uid 1000's" $nupid $plain
+wait $ubg
+as_user "kvm-lstar get --pid $nupid"
+has "get says the guest is a hypervisor" "a hypervisor" "$out"
+sleep 1
+kill $wpid
+wait $wpid
+for p in $npid $nfpid $nupid; do
+	same "no change event for pid $p's L2 value" 0 \
+		"$(count '.pid == $p and .event == "change"' $t/nested.watch --argjson p "$p")"
+done
 
 echo "== a vCPU whose state KVM keeps encrypted: unavailable, and wait and kaslr fail at once"
 # SEV-ES, SEV-SNP and TDX cannot run under TCG.  A test build of the module
