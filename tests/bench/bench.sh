@@ -5,8 +5,10 @@
 #                      [--out DIR] [--doc FILE]: `make bench`.
 #
 # Runs the symbol lookup on the host (symbol-bench.sh), steps 1-3 in one VM
-# bench boot (vm-bench.sh) and step 5, the flood, in another with 2 vCPUs
-# and the module's test build (vm-bench.sh --flood), then prints the table
+# bench boot (vm-bench.sh), step 5, the flood, in another with 2 vCPUs
+# and the module's test build (vm-bench.sh --flood), and step 6, the exit
+# cost on Intel VMX, on the Intel bench (vm-bench.sh --vmx, Bochs; with
+# --quick beside the first boot, on the other core), then prints the table
 # and writes it, with the machine it ran on, to DIR/results.txt (default
 # DIR: $O/bench, with the raw output of each part beside it).  The output ends with one
 # "BENCH name=number" line per figure.  Any failed step fails the whole
@@ -50,13 +52,14 @@ fail() {
 
 [ -n "$doc" ] || [ $quick = 1 ] || doc=$top/doc/benchmarks.md
 
-sym_args=(--work "$res/work") vm_args=() flood_args=(--flood)
-[ $quick = 1 ] && sym_args+=(--quick) vm_args+=(--quick) flood_args+=(--quick)
-[ $prove = 1 ] && vm_args+=(--prove-faults) flood_args+=(--prove-faults)
+sym_args=(--work "$res/work") vm_args=() flood_args=(--flood) vmx_args=(--vmx)
+[ $quick = 1 ] && sym_args+=(--quick) vm_args+=(--quick) flood_args+=(--quick) vmx_args+=(--quick)
+[ $prove = 1 ] && vm_args+=(--prove-faults) flood_args+=(--prove-faults) vmx_args+=(--prove-faults)
 case $fault in
 '') ;;
 symbol) sym_args+=(--fault symbol) ;;
-exits|latency|scale|dump) vm_args+=(--fault "$fault") ;;
+exits) vm_args+=(--fault "$fault") vmx_args+=(--fault "$fault") ;;
+latency|scale|dump) vm_args+=(--fault "$fault") ;;
 flood) flood_args+=(--fault "$fault") ;;
 *) fail "unknown --fault step '$fault'" ;;
 esac
@@ -76,10 +79,21 @@ if [ $report_only = 0 ]; then
 	rc=${PIPESTATUS[0]}
 	[ "$rc" = 0 ] || fail "the symbol lookup part failed (exit $rc)"
 
+	# vmx_part: step 6 on the Intel bench, into $res/vmx.out and .rc.
+	vmx_part() {
+		"$top/tests/vm/run" --cpu intel "${vm_opts[@]}" "$top/tests/bench/vm-bench.sh" \
+			"${vmx_args[@]}" >"$res/vmx.out" 2>&1
+		echo $? >"$res/vmx.rc"
+	}
+	rm -f "$res/vmx.out" "$res/vmx.rc"
+	# At tiny sizes step 6 runs beside steps 1-3, one boot on each core;
+	# measured, it runs alone (last), so that neither disturbs the other.
+	[ $quick = 1 ] && { vmx_part & vmx_pid=$!; }
 	echo "== 1-3 in the VM bench (tests/vm/run ${vm_opts[*]})"
 	"$top/tests/vm/run" "${vm_opts[@]}" "$top/tests/bench/vm-bench.sh" "${vm_args[@]}" 2>&1 |
 		tee "$res/vm.out"
 	rc=${PIPESTATUS[0]}
+	[ $quick = 1 ] && wait "$vmx_pid"
 	[ "$rc" = 0 ] || fail "the VM part failed (exit $rc): see above, and $res/vm.out"
 	grep -q '^vm-bench: done' "$res/vm.out" || fail "the VM part did not finish: $res/vm.out"
 
@@ -91,6 +105,13 @@ if [ $report_only = 0 ]; then
 	rc=${PIPESTATUS[0]}
 	[ "$rc" = 0 ] || fail "the flood part failed (exit $rc): see above, and $res/flood.out"
 	grep -q '^vm-bench: done' "$res/flood.out" || fail "the flood part did not finish: $res/flood.out"
+
+	echo "== 6 on the Intel bench (tests/vm/run --cpu intel ${vm_opts[*]})"
+	[ $quick = 1 ] || vmx_part
+	cat "$res/vmx.out"
+	rc=$(cat "$res/vmx.rc")
+	[ "$rc" = 0 ] || fail "the Intel (VMX) part failed (exit $rc): see above, and $res/vmx.out"
+	grep -q '^vm-bench: done' "$res/vmx.out" || fail "the Intel (VMX) part did not finish: $res/vmx.out"
 fi
 
 # ---- the results --------------------------------------------------------
@@ -104,15 +125,16 @@ load() {
 		arr[$k]=$v
 	done < <(cat "$@" | tr -d '\r' | sed -n "s/^$kind //p")
 }
-declare -A R I F	# F: the flood boot's INFO lines (its vm_cpus differs)
-load R RESULT "$res/symbol.out" "$res/vm.out" "$res/flood.out"
+declare -A R I F X	# F, X: the flood and VMX boots' INFO lines
+load R RESULT "$res/symbol.out" "$res/vm.out" "$res/flood.out" "$res/vmx.out"
 load I INFO "$res/vm.out"
 load F INFO "$res/flood.out"
+load X INFO "$res/vmx.out"
 
 required=(exit_ratio event_latency_p50_us event_latency_p99_us poll100ms_latency_p50_us
 	dump4096_ms record_bytes exit_ratio_4096 exit_ratio_under_flood symbol_speedup_nm
-	map_lookup_vs_grep)
-extra=(exit_null_ratio exit_growth_4096 flood_requests_per_s flood_records event_latency_intercept_p50_us poll100ms_latency_p99_us
+	map_lookup_vs_grep exit_ratio_vmx)
+extra=(exit_null_ratio exit_null_ratio_vmx exit_rate_vmx_loaded exit_rate_vmx_unloaded exit_growth_4096 flood_requests_per_s flood_records event_latency_intercept_p50_us poll100ms_latency_p99_us
 	poll1ms_latency_p50_us poll1ms_latency_p99_us list4096_ms cli_startup_ms
 	scale_records symbol_speedup_readelf symbol_kvmlstar_ms symbol_nm_ms
 	map_kvmlstar_ms map_grep_ms)
@@ -140,7 +162,7 @@ verdict() {
 		else printf "MISSED by %.1f%%\n", (x - t) / t * 100
 	}'
 }
-missed=() vexit='' vdump='' vx4='' vg4='' vfl='' vsym='' vmap=''
+missed=() vvmx='' vexit='' vdump='' vx4='' vg4='' vfl='' vsym='' vmap=''
 # judge VAR KEY OP TARGET: VAR = the verdict; a miss is remembered.
 judge() {
 	local v
@@ -158,6 +180,7 @@ judge vg4 exit_growth_4096 ">=" 0.98
 judge vfl exit_ratio_under_flood ">=" 0.98
 judge vsym symbol_speedup_nm ">=" 10
 judge vmap map_lookup_vs_grep "<=" 1.5
+judge vvmx exit_ratio_vmx ">=" 0.98
 nrec=${R[scale_records]}
 
 {
@@ -205,10 +228,19 @@ printf '   %-55s %-22s %s\n' "kvm-lstar / grep -m1 (map_lookup_vs_grep)" "$(f '%
 echo "5. under a flood (${R[flood_records]} records of root's, test build; ${F[vm_cpus]} vCPUs: exits on one, the flood on the other)"
 printf '   %-55s %-22s %s\n' "unprivileged STATUS+GET+dump flood, requests/s" "$(f '%.0f' flood_requests_per_s)" "one client, ${F[flood_segments]} segments"
 printf '   %-55s %-22s %s\n' "exits/s with the flood / without (exit_ratio_under_flood)" "$(f '%.3f' exit_ratio_under_flood)" ">= 0.98: $vfl (IQR ${F[exit_ratio_under_flood_iqr]}, ${F[exit_ratio_under_flood_steady]}; median chunks)"
+echo "6. cost per VM exit on Intel VMX (Debian ${X[vm_kernel]} in Bochs, ${X[vm_cpu]}; kvm-intel; Bochs' clock counts"
+echo "   instructions, so these rates are per instruction-time, not host time)"
+printf '   %-55s %-22s %s\n' "exits/s, kvm_lstar not loaded (median segment)" "$(f '%.0f' exit_rate_vmx_unloaded)" "CPUID"
+printf '   %-55s %-22s %s\n' "exits/s, kvm_lstar loaded (median segment)" "$(f '%.0f' exit_rate_vmx_loaded)" ""
+printf '   %-55s %-22s %s\n' "a switch that changes nothing (exit_null_ratio_vmx)" "$(f '%.3f' exit_null_ratio_vmx)" "baseline: IQR ${X[exit_null_ratio_vmx_iqr]}, ${X[exit_null_ratio_vmx_steady]}"
+printf '   %-55s %-22s %s\n' "loaded / unloaded (exit_ratio_vmx)" "$(f '%.3f' exit_ratio_vmx)" ">= 0.98: $vvmx (IQR ${X[exit_ratio_vmx_iqr]}, ${X[exit_ratio_vmx_steady]})"
 exit_why=0
 for k in "${missed[@]}"; do
 	echo
 	case $k in
+	exit_ratio_vmx)
+		echo "MISSED $k = $(f '%.3f' "$k"), target >= 0.98: on VMX the exit probe finds the record and"
+		echo "  compares nothing (no save area to sample); see $res/vmx.out." ;;
 	exit_ratio_under_flood)
 		echo "MISSED $k = $(f '%.3f' "$k"), target >= 0.98: the unprivileged flood on the other vCPU"
 		echo "  slowed this VM's exits; see $res/flood.out." ;;
@@ -240,9 +272,9 @@ for k in "${missed[@]}"; do
 done
 echo
 if [ $report_only = 1 ]; then
-	echo "made again (--report-only) from $res/symbol.out, $res/vm.out and $res/flood.out"
+	echo "made again (--report-only) from $res/symbol.out, $res/vm.out, $res/flood.out and $res/vmx.out"
 else
-	echo "took $(( $(date +%s) - started )) s; raw output: $res/symbol.out, $res/vm.out, $res/flood.out"
+	echo "took $(( $(date +%s) - started )) s; raw output: $res/symbol.out, $res/vm.out, $res/flood.out, $res/vmx.out"
 fi
 echo
 for k in "${required[@]}" "${extra[@]}"; do

@@ -7,7 +7,8 @@
 #   - it passes, ends with well-formed "BENCH name=number" lines (every
 #     figure the issue names, once) and writes the same to results.txt;
 #   - inside the VM, each step with its inner command failing (exits,
-#     latency, scale, dump, flood) fails vm-bench.sh (--prove-faults);
+#     latency, scale, dump, flood; exits on Intel too) fails vm-bench.sh
+#     (--prove-faults);
 #   - a failing host step (symbol) and a failing VM step (exits) each fail
 #     the whole bench, end to end, with no BENCH line and no results.txt.
 set -uo pipefail
@@ -45,7 +46,7 @@ keep_console() {
 
 required=(exit_ratio event_latency_p50_us event_latency_p99_us poll100ms_latency_p50_us
 	dump4096_ms record_bytes exit_ratio_4096 exit_ratio_under_flood symbol_speedup_nm
-	map_lookup_vs_grep)
+	map_lookup_vs_grep exit_ratio_vmx)
 
 echo "== the bench at tiny sizes (and, in the VM, each step's fault)"
 bench --quick --prove-faults >"$tmp/ok.out" 2>&1
@@ -78,6 +79,9 @@ for s in exits latency scale dump flood; do
 		bad "no proof in the VM that a failing $s step fails the bench"
 	fi
 done
+if grep -q "^  --fault exits: exit 1 (vm-bench: FAIL: " "$tmp/run/vmx.out"; then ok; else
+	bad "no proof on the Intel bench that a failing exits step fails the bench"
+fi
 
 # fails STEP WHAT: the bench with STEP's inner command failing must fail.
 fails() {

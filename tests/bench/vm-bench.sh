@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# tests/bench/vm-bench.sh [--quick] [--flood] [--prove-faults] [--fault STEP]:
+# tests/bench/vm-bench.sh [--quick] [--flood | --vmx] [--prove-faults] [--fault STEP]:
 # the part of `make bench` that runs inside the VM bench (tests/bench/bench.sh
 # boots it):
 #   1. cost per VM exit: one VM making CPUID exits in segments, kvm_lstar
@@ -21,6 +21,9 @@
 #      multi-threaded TCG can hang a vCPU on a stale translation of kernel
 #      text the other vCPU patched, as making and destroying VMs and loading
 #      modules do (a run hung so in kvm_destroy_vm with both online).
+# With --vmx, only this, in a boot of its own on the Intel bench (Bochs):
+#   6. cost per VM exit on VMX: step 1's method with kvm-intel, where the
+#      module's exit probe has no sample to take and LSTAR is intercepted.
 # Prints "RESULT NAME=NUMBER" and "INFO NAME=TEXT" lines for bench.sh's
 # table, and progress lines.  Any step that fails ends the script with a
 # "vm-bench: FAIL: ..." line and exit 1: no partial result is passed off
@@ -35,11 +38,12 @@
 #   --prove-faults  after the measurements, run this script again with
 #                   each --fault (quick sizes) and check that each fails
 set -u
-quick=0 fault='' prove=0 flood=0
+quick=0 fault='' prove=0 flood=0 vmx=0
 while [ $# -gt 0 ]; do
 	case $1 in
 	--quick) quick=1; shift ;;
 	--flood) flood=1; shift ;;
+	--vmx) vmx=1; shift ;;
 	--prove-faults) prove=1; shift ;;
 	--fault) fault=${2:?}; shift 2 ;;
 	*) echo "vm-bench: unknown argument '$1'" >&2; exit 2 ;;
@@ -160,6 +164,7 @@ memavail_kb() { awk '/^MemAvailable:/ { print $2 }' /proc/meminfo; }
 prove_faults() {
 	local s rc why args=(--quick)
 	[ $flood = 1 ] && args+=(--flood)
+	[ $vmx = 1 ] && args+=(--vmx)
 	echo "== each step, with its inner command failing, must fail the bench"
 	for s in "$@"; do
 		timeout 90 bash "$0" "${args[@]}" --fault "$s" >$t/fault-$s.out 2>&1
@@ -263,6 +268,23 @@ flood_step() {
 	exit 0
 }
 [ $flood = 1 ] && flood_step
+
+# ---- 6. cost per VM exit on VMX (--vmx: a boot of its own, on Bochs) ----------
+# Bochs' clock counts instructions, so a segment's rate is in instructions,
+# not in host time: steal time and frequency do not move it.
+if [ $vmx = 1 ]; then
+	grep -qw vmx /proc/cpuinfo || fail "--vmx needs the Intel bench (tests/vm/run --cpu intel)"
+	module_on
+	echo "== 6. cost per VM exit on VMX: segments of $SEG_MS ms of CPUID exits, $STEADY steady comparisons"
+	exits exit_null_ratio_vmx true true
+	exits exit_ratio_vmx "/sbin/modprobe kvm_lstar" "/sbin/modprobe -r kvm_lstar"
+	result exit_rate_vmx_loaded "$rate_on"
+	result exit_rate_vmx_unloaded "$rate_off"
+	module_on
+	[ $prove = 1 ] && prove_faults exits
+	echo "vm-bench: done"
+	exit 0
+fi
 info scale_vms "$VMS"
 info scale_vcpus "$VCPUS"
 module_on
