@@ -81,7 +81,7 @@ if [ $report_only = 0 ]; then
 
 	# vmx_part: step 6 on the Intel bench, into $res/vmx.out and .rc.
 	vmx_part() {
-		"$top/tests/vm/run" --cpu intel "${vm_opts[@]}" "$top/tests/bench/vm-bench.sh" \
+		"$top/tests/vm/run" --cpu intel "${vm_opts[@]}" --mem 2048 "$top/tests/bench/vm-bench.sh" \
 			"${vmx_args[@]}" >"$res/vmx.out" 2>&1
 		echo $? >"$res/vmx.rc"
 	}
@@ -106,7 +106,7 @@ if [ $report_only = 0 ]; then
 	[ "$rc" = 0 ] || fail "the flood part failed (exit $rc): see above, and $res/flood.out"
 	grep -q '^vm-bench: done' "$res/flood.out" || fail "the flood part did not finish: $res/flood.out"
 
-	echo "== 6 on the Intel bench (tests/vm/run --cpu intel ${vm_opts[*]})"
+	echo "== 6 on the Intel bench (tests/vm/run --cpu intel ${vm_opts[*]} --mem 2048)"
 	[ $quick = 1 ] || vmx_part
 	cat "$res/vmx.out"
 	rc=$(cat "$res/vmx.rc")
