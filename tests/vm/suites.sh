@@ -6,8 +6,9 @@
 # tests/vm/suites/ (or the ones named) in its own VM boot, on every
 # kernel in KVM_LSTAR_KERNELS (default: 6.1 6.12 7.2) on AMD (QEMU/TCG),
 # the module and harden suites (KVM_LSTAR_DEBUG_SUITES) on the debug kernel,
-# and KVM_LSTAR_INTEL_SUITES on Intel (Bochs, VMX) on each kernel in
-# KVM_LSTAR_INTEL_KERNELS (default 6.1), two boots at a time
+# KVM_LSTAR_INTEL_SUITES on Intel (Bochs, VMX) on each kernel in
+# KVM_LSTAR_INTEL_KERNELS (default 6.1) and KVM_LSTAR_INTEL_MORE_SUITES on
+# each in KVM_LSTAR_INTEL_MORE_KERNELS (default 6.12 7.2), two boots at a time
 # (KVM_LSTAR_BENCH_JOBS), and sums their "N passed, M failed" lines.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -22,6 +23,10 @@ debug_suites=${KVM_LSTAR_DEBUG_SUITES-module harden}
 # empty to skip them.
 intel_suites=${KVM_LSTAR_INTEL_SUITES-module cli linux}
 intel_kernels=${KVM_LSTAR_INTEL_KERNELS-6.1}
+# On the other Intel kernels, the module suite: what differs between
+# kernels is the module's, and a suite takes about ten minutes there.
+intel_more_suites=${KVM_LSTAR_INTEL_MORE_SUITES-module}
+intel_more_kernels=${KVM_LSTAR_INTEL_MORE_KERNELS-6.12 7.2}
 pass=0 failed=0 retried=0
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -140,6 +145,13 @@ names=() kerns=() cpus=()
 if [ $# = 0 ] && [ -z "${KVM_LSTAR_KERNELS:-}" ]; then
 	for kernel in $intel_kernels; do
 		for d in $intel_suites; do
+			names+=("$top/tests/vm/suites/$d.sh")
+			kerns+=("$kernel")
+			cpus+=(intel)
+		done
+	done
+	for kernel in $intel_more_kernels; do
+		for d in $intel_more_suites; do
 			names+=("$top/tests/vm/suites/$d.sh")
 			kerns+=("$kernel")
 			cpus+=(intel)
