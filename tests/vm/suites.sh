@@ -141,35 +141,30 @@ suite_run() {
 jobs_max=${KVM_LSTAR_BENCH_JOBS:-2}
 [[ $jobs_max =~ ^[1-9][0-9]?$ ]] || { echo "KVM_LSTAR_BENCH_JOBS '$jobs_max' is not a count (1..99)" >&2; exit 2; }
 names=() kerns=() cpus=()
+# add_runs CPU KERNELS SUITE...: each SUITE (a name in tests/vm/suites/,
+# or a path) on each of KERNELS, on CPU's bench.
+add_runs() {
+	local cpu=$1 ks=$2 kernel d
+	shift 2
+	for kernel in $ks; do
+		for d in "$@"; do
+			case $d in */*) ;; *) d=$top/tests/vm/suites/$d.sh ;; esac
+			names+=("$d")
+			kerns+=("$kernel")
+			cpus+=("$cpu")
+		done
+	done
+}
 # The longest runs first, so that two at a time end together.
 if [ $# = 0 ] && [ -z "${KVM_LSTAR_KERNELS:-}" ]; then
-	for kernel in $intel_kernels; do
-		for d in $intel_suites; do
-			names+=("$top/tests/vm/suites/$d.sh")
-			kerns+=("$kernel")
-			cpus+=(intel)
-		done
-	done
-	for kernel in $intel_more_kernels; do
-		for d in $intel_more_suites; do
-			names+=("$top/tests/vm/suites/$d.sh")
-			kerns+=("$kernel")
-			cpus+=(intel)
-		done
-	done
-	for d in $debug_suites; do
-		names+=("$top/tests/vm/suites/$d.sh")
-		kerns+=(debug)
-		cpus+=(amd)
-	done
+	# shellcheck disable=SC2086 # lists of suite names
+	add_runs intel "$intel_kernels" $intel_suites
+	# shellcheck disable=SC2086
+	add_runs intel "$intel_more_kernels" $intel_more_suites
+	# shellcheck disable=SC2086
+	add_runs amd debug $debug_suites
 fi
-for kernel in $kernels; do
-	for s in "${suites[@]}"; do
-		names+=("$s")
-		kerns+=("$kernel")
-		cpus+=(amd)
-	done
-done
+add_runs amd "$kernels" "${suites[@]}"
 shown=0
 # show_done: print, in order, the runs that have ended and were not shown.
 show_done() {
