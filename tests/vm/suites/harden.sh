@@ -31,6 +31,9 @@
 #            and the memory with the module unloaded back to base (the
 #            records' class checked against the records made), then the
 #            same after 40 quiet reloads.
+# On the Intel bench (Bochs, about four times slower) the default is churn
+# and race: what drives the table, the task map and the intercept path on
+# VMX; the other parts do not depend on the vendor.
 set -u
 t=/tmp/harden
 mkdir -p $t
@@ -41,6 +44,7 @@ chmod 777 $t
 fuzz_seconds=${KVM_LSTAR_FUZZ_SECONDS:-20}
 fuzz_seed=${KVM_LSTAR_FUZZ_SEED:-}
 parts="fuzz priv overrun churn race reload"
+on intel && parts="churn race"
 while [ $# -gt 0 ]; do
 	case $1 in
 	--fuzz-seconds) fuzz_seconds=$2; shift 2 ;;
@@ -606,19 +610,26 @@ find_record_class() {
 		lstar-guest --vcpus 8 >/dev/null 2>&1
 	done
 	m_b=$(mem rc1)
-	top=$(grown rc0 rc1 | cut -d' ' -f1)
+	# The class that grew by the 160 records, give or take what the rest
+	# of the kernel did meanwhile; not merely the one that grew most
+	# (kvm-intel leaves more than 160 objects of its own in kmalloc-96).
+	top=$(grown rc0 rc1 | tr ' ' '\n' | awk -F':[+]' 'NF == 2 && $2 >= 150 && $2 <= 200 {
+		d = $2 - 160; if (d < 0) d = -d
+		if (best == "" || d < bd) { best = $0; bd = d } } END { print best }')
 	echo "  160 records held: kmalloc $(memval kmalloc "$m_a") -> $(memval kmalloc "$m_b") kB; classes grown: $(grown rc0 rc1)"
 	rclass=${top%%:*}
-	[ "${top#*:+}" -ge 100 ] 2>/dev/null && ok ||
-		bad "160 held records do not show as one kmalloc class (top: '$top'): the leak check is blind"
+	[ -n "$top" ] && ok ||
+		bad "160 held records do not show as one kmalloc class (grown: '$(grown rc0 rc1)'): the leak check is blind"
 	kvm-lstar clear >/dev/null
 }
 
 # ---------------------------------------------------------------------------
 part_churn() {
 	runs=300 limit_s=40 cap=64
-	# KASAN and lockdep make VMs about four times slower to come and go.
+	# KASAN and lockdep make VMs about four times slower to come and go,
+	# and so does Bochs.
 	[ $debug = 1 ] && limit_s=120
+	on intel && limit_s=$((40 * slow))
 	echo "== churn: up to $runs VMs (1 and 8 vCPUs) in ${limit_s}s, max_records=$cap, dumper and watcher"
 	cleanup_vms
 	lstar-guest >/dev/null 2>&1	# KVM's first use allocates for good
@@ -688,7 +699,7 @@ part_churn() {
 	# The table of $cap turned over four times at least.
 	[ "$vcpus" -ge $((4 * cap)) ] && ok || bad "only $n VMs ($vcpus vCPUs) in ${limit_s}s"
 	same "every VM ran" 0 "$fails"
-	same "sampled VMs captured exactly ($checked sampled)" 0 "$wrong"
+	same "VMs checked captured exactly ($checked checked, $plain path)" 0 "$wrong"
 	same "status never counted more than max_records" 0 "$over"
 	same "every dump listing more than max_records was flagged interrupted" 0 "$unflagged"
 	same "every dump succeeded" "" "$(head -n 3 $t/ch.dump.bad 2>/dev/null)"
@@ -928,7 +939,7 @@ part_race() {
 	wait $flips $dumps
 	echo "$cap0" >/sys/module/kvm_lstar/parameters/max_records
 	ev=$(( $(status_field evictions) - ev0 ))
-	echo "  $(cat $t/race.nfep 2>/dev/null) intercepted and $(cat $t/race.n 2>/dev/null) sampled flood VMs; $ev evictions"
+	echo "  $(cat $t/race.nfep 2>/dev/null) emulated and $(cat $t/race.n 2>/dev/null) $plain-path flood VMs; $ev evictions"
 	[ "$ev" -gt 0 ] && ok || bad "no eviction during the race"
 	same "every guest ran to its end" "" "$(head -n 3 $t/race.bad 2>/dev/null)"
 	kernel_clean "after the race"
