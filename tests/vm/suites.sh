@@ -18,6 +18,9 @@ kernel=${kernels%% *}
 # On the debug kernel (KASAN, KFENCE, lockdep, PROVE_RCU), the suites that
 # drive the module's memory and locking hardest; empty to skip it.
 debug_suites=${KVM_LSTAR_DEBUG_SUITES-module harden}
+# KERNEL:SUITE runs that the debug kernel's run of the same suite stands
+# in for, when it runs: it is 7.2 with KASAN, lockdep and PROVE_RCU.
+debug_covers=${KVM_LSTAR_DEBUG_COVERS-7.2:harden}
 # On Intel (tests/vm/run --cpu intel): Bochs is several times slower than
 # TCG, so the suites that cover the capture path and every online command;
 # empty to skip them.
@@ -140,7 +143,7 @@ suite_run() {
 # run side by side.  Their output is shown whole, in order, as each ends.
 jobs_max=${KVM_LSTAR_BENCH_JOBS:-2}
 [[ $jobs_max =~ ^[1-9][0-9]?$ ]] || { echo "KVM_LSTAR_BENCH_JOBS '$jobs_max' is not a count (1..99)" >&2; exit 2; }
-names=() kerns=() cpus=()
+names=() kerns=() cpus=() skip=
 # add_runs CPU KERNELS SUITE...: each SUITE (a name in tests/vm/suites/,
 # or a path) on each of KERNELS, on CPU's bench.
 add_runs() {
@@ -148,6 +151,7 @@ add_runs() {
 	shift 2
 	for kernel in $ks; do
 		for d in "$@"; do
+			case " $skip " in *" $kernel:$(basename "$d" .sh) "*) continue ;; esac
 			case $d in */*) ;; *) d=$top/tests/vm/suites/$d.sh ;; esac
 			names+=("$d")
 			kerns+=("$kernel")
@@ -163,6 +167,9 @@ if [ $# = 0 ] && [ -z "${KVM_LSTAR_KERNELS:-}" ]; then
 	add_runs intel "$intel_more_kernels" $intel_more_suites
 	# shellcheck disable=SC2086
 	add_runs amd debug $debug_suites
+	for c in $debug_covers; do
+		case " $debug_suites " in *" ${c#*:} "*) skip="$skip $c" ;; esac
+	done
 fi
 add_runs amd "$kernels" "${suites[@]}"
 shown=0

@@ -8,7 +8,7 @@
 # bpftrace on the stock kvm:kvm_msr tracepoint counts beside the module.
 # On Intel (tests/vm/run --cpu intel) a nested boot takes about two minutes
 # under Bochs: one KASLR boot (and the reboot's two), the default guest
-# kernel only.
+# kernel only, no nokaslr boot.
 #
 # bench-needs: bpftrace
 # bench-guest-kernels: 6.1 6.12 7.2
@@ -131,10 +131,14 @@ bt_stop
 echo "  control: 2 writes through KVM's emulator; bpftrace saw ${bt_seen:-?}"
 same "bpftrace sees emulated LSTAR writes (its probe works)" 2 "${bt_seen:-missing}"
 
+# Guest kernels times host kernels is a product: the guests on the 6.1
+# host only (the KASLR boots above prove each host's capture).
 gkernels="6.1 6.12 7.2"
+case $(uname -r) in 6.1.*) ;; *) gkernels="" ;; esac
 on intel && gkernels=""
 echo "== every Debian guest kernel, each with its own link-time map"
 on intel && echo "  (not on Intel, for time: each nested boot takes two minutes under Bochs)"
+[ -z "$gkernels" ] && on amd && echo "  (on the 6.1 host only, for time)"
 for gv in $gkernels; do
 	run guest-linux --kernel $gv
 	check_rc "guest kernel $gv boot" 0
@@ -153,11 +157,17 @@ for gv in $gkernels; do
 done
 
 echo "== nokaslr gives offset 0"
-run guest-linux --smp 2 --nokaslr
-check_rc "nokaslr boot" 0
-boot_fields "$(echo "$out" | grep '^GUEST-BOOT')"
-same "nokaslr entry is the link address" "$link" "$entry"
-check_kaslr "nokaslr" 0x0 0 1
+if on amd; then
+	run guest-linux --smp 2 --nokaslr
+	check_rc "nokaslr boot" 0
+	boot_fields "$(echo "$out" | grep '^GUEST-BOOT')"
+	same "nokaslr entry is the link address" "$link" "$entry"
+	check_kaslr "nokaslr" 0x0 0 1
+else
+	# The capture is the KASLR boots' (intercepted); offset 0 is the
+	# derivation's, the same on both vendors.
+	echo "  (not on Intel, for time: a nested boot takes two minutes under Bochs)"
+fi
 
 echo "== a guest reboot: epoch 2, the second boot's offset"
 run guest-linux --smp 2 --reboots 1
