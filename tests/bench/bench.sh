@@ -79,6 +79,12 @@ if [ $report_only = 0 ]; then
 	rc=${PIPESTATUS[0]}
 	[ "$rc" = 0 ] || fail "the symbol lookup part failed (exit $rc)"
 
+	# vm_part_ok NAME FILE: the VM part that wrote FILE exited 0 ($rc) and
+	# ran to its end.
+	vm_part_ok() {
+		[ "$rc" = 0 ] || fail "the $1 part failed (exit $rc): see above, and $2"
+		grep -q '^vm-bench: done' "$2" || fail "the $1 part did not finish: $2"
+	}
 	# vmx_part: step 6 on the Intel bench, into $res/vmx.out and .rc.
 	vmx_part() {
 		"$top/tests/vm/run" --cpu intel "${vm_opts[@]}" --mem 2048 "$top/tests/bench/vm-bench.sh" \
@@ -94,8 +100,7 @@ if [ $report_only = 0 ]; then
 		tee "$res/vm.out"
 	rc=${PIPESTATUS[0]}
 	[ $quick = 1 ] && wait "$vmx_pid"
-	[ "$rc" = 0 ] || fail "the VM part failed (exit $rc): see above, and $res/vm.out"
-	grep -q '^vm-bench: done' "$res/vm.out" || fail "the VM part did not finish: $res/vm.out"
+	vm_part_ok "VM" "$res/vm.out"
 
 	# Two vCPUs: the flood on one, the measured exits on the other (the
 	# default single vCPU is safer for the rest: see tests/vm/run).
@@ -103,15 +108,13 @@ if [ $report_only = 0 ]; then
 	KVM_LSTAR_SELFTEST=1 "$top/tests/vm/run" --smp 2 --online 1 "${vm_opts[@]}" \
 		"$top/tests/bench/vm-bench.sh" "${flood_args[@]}" 2>&1 | tee "$res/flood.out"
 	rc=${PIPESTATUS[0]}
-	[ "$rc" = 0 ] || fail "the flood part failed (exit $rc): see above, and $res/flood.out"
-	grep -q '^vm-bench: done' "$res/flood.out" || fail "the flood part did not finish: $res/flood.out"
+	vm_part_ok "flood" "$res/flood.out"
 
 	echo "== 6 on the Intel bench (tests/vm/run --cpu intel ${vm_opts[*]} --mem 2048)"
 	[ $quick = 1 ] || vmx_part
 	cat "$res/vmx.out"
 	rc=$(cat "$res/vmx.rc")
-	[ "$rc" = 0 ] || fail "the Intel (VMX) part failed (exit $rc): see above, and $res/vmx.out"
-	grep -q '^vm-bench: done' "$res/vmx.out" || fail "the Intel (VMX) part did not finish: $res/vmx.out"
+	vm_part_ok "Intel (VMX)" "$res/vmx.out"
 fi
 
 # ---- the results --------------------------------------------------------
