@@ -347,6 +347,17 @@ KVMLSTAR_API enum kvmlstar_symfmt kvmlstar_syms_format(const struct kvmlstar_sym
 KVMLSTAR_API const char *kvmlstar_syms_build_id(const struct kvmlstar_syms *syms);
 
 /**
+ * kvmlstar_syms_release() - the kernel release of a vmlinux.
+ * @syms: an open handle.
+ *
+ * Return: the release (what uname -r prints on that kernel), read from the
+ * vmlinux's linux_banner, valid until kvmlstar_syms_close(); NULL for map
+ * text (a System.map does not hold it) or a vmlinux without that banner.
+ * Since 0.2 (KVMLSTAR_1.1).
+ */
+KVMLSTAR_API const char *kvmlstar_syms_release(const struct kvmlstar_syms *syms);
+
+/**
  * kvmlstar_syms_close() - release a handle.
  * @syms: a handle from kvmlstar_syms_open(), or NULL.
  */

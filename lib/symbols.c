@@ -52,6 +52,7 @@ struct kvmlstar_syms {
 	enum kvmlstar_symfmt fmt;
 	char *path;		/* for messages, shortened (kvmlstar_shorten()) */
 	char *build_id;
+	char *release;		/* a vmlinux's uname -r, from linux_banner */
 
 	/* vmlinux */
 	int fd;			/* only while opening */
@@ -136,6 +137,57 @@ static int elf_corrupt(struct kvmlstar_error *err, const char *path, const char 
 	return kvmlstar__fail(err, KVMLSTAR_E_BAD_INPUT, 0,
 		"%s: cannot read the ELF %s (%s): the file is truncated or corrupt",
 		path, what, elf_errmsg(-1));
+}
+
+static int lookup_vmlinux(const struct kvmlstar_syms *s, const char *name, size_t len,
+			  uint64_t *addr);
+
+/*
+ * The kernel release (uname -r) in a vmlinux's linux_banner, "Linux
+ * version RELEASE (builder) ...": read from the file while it is open.
+ * A vmlinux without the banner, or whose banner reads otherwise, has none
+ * (s->release stays NULL); only running out of memory is an error.
+ */
+static int read_release(struct kvmlstar_syms *s)
+{
+	static const char prefix[] = "Linux version ";
+	const size_t plen = sizeof(prefix) - 1;
+	Elf_Scn *scn = NULL;
+	Elf_Data *data;
+	GElf_Shdr sh;
+	uint64_t addr, off, n;
+	const char *p;
+	size_t len;
+
+	if (!lookup_vmlinux(s, "linux_banner", strlen("linux_banner"), &addr))
+		return 0;
+	while ((scn = elf_nextscn(s->elf, scn)) != NULL) {
+		if (!gelf_getshdr(scn, &sh) || !(sh.sh_flags & SHF_ALLOC) ||
+		    sh.sh_type == SHT_NOBITS || addr < sh.sh_addr ||
+		    addr - sh.sh_addr >= sh.sh_size)
+			continue;
+		off = addr - sh.sh_addr;
+		/* A release is at most 64 bytes (struct new_utsname). */
+		n = sh.sh_size - off < 128 ? sh.sh_size - off : 128;
+		data = elf_getdata_rawchunk(s->elf, (int64_t)(sh.sh_offset + off), n,
+					    ELF_T_BYTE);
+		if (!data || data->d_size < plen || memcmp(data->d_buf, prefix, plen))
+			return 0;
+		p = (const char *)data->d_buf + plen;
+		for (len = 0; plen + len < data->d_size && p[len] > ' ' && p[len] < 0x7f;
+		     len++)
+			;
+		if (len == 0 || len > 64 || plen + len == data->d_size || p[len] != ' ')
+			return 0;
+		/* Not strndup(): the section's bytes need not hold a NUL. */
+		s->release = malloc(len + 1);
+		if (!s->release)
+			return -1;
+		memcpy(s->release, p, len);
+		s->release[len] = '\0';
+		return 0;
+	}
+	return 0;
 }
 
 static int open_vmlinux(struct kvmlstar_syms *s, const char *path,
@@ -298,6 +350,9 @@ static int open_vmlinux(struct kvmlstar_syms *s, const char *path,
 	s->nsym = symdata->d_size / sizeof(Elf64_Sym);
 	s->strtab = strdata->d_buf;
 	s->strtab_size = strdata->d_size;
+
+	if (read_release(s) < 0)
+		return kvmlstar__fail(err, KVMLSTAR_E_NOMEM, ENOMEM, "%s: out of memory", path);
 
 	/* libelf has read all it will need: let go of the file. */
 	elf_cntl(s->elf, ELF_C_FDDONE);
@@ -901,6 +956,7 @@ KVMLSTAR_API void kvmlstar_syms_close(struct kvmlstar_syms *s)
 	free(s->exec_scn);
 	free(s->path);
 	free(s->build_id);
+	free(s->release);
 	free(s->strs);
 	free(s->ent);
 	free(s->slot);
@@ -1245,4 +1301,9 @@ KVMLSTAR_API enum kvmlstar_symfmt kvmlstar_syms_format(const struct kvmlstar_sym
 KVMLSTAR_API const char *kvmlstar_syms_build_id(const struct kvmlstar_syms *s)
 {
 	return s ? s->build_id : NULL;
+}
+
+KVMLSTAR_API const char *kvmlstar_syms_release(const struct kvmlstar_syms *s)
+{
+	return s ? s->release : NULL;
 }

@@ -155,6 +155,65 @@ static void vmlinux_basic(void **state)
 	kvmlstar_syms_close(s);
 }
 
+/* A vmlinux whose .data holds @data, with linux_banner at its start. */
+static struct kvmlstar_syms *banner_kernel(const char *data)
+{
+	static const struct elfgen_sym syms[] = {
+		{ "_text",		0xffffffff81000000ull,	ELFGEN_TEXT,	0 },
+		{ "entry_SYSCALL_64",	ENTRY,			ELFGEN_TEXT,	0 },
+		{ "linux_banner",	0xffffffff83000000ull,	ELFGEN_DATA,	0 },
+	};
+	struct elfgen g = {
+		.syms = syms, .nsyms = sizeof(syms) / sizeof(syms[0]),
+		.data = data, .data_addr = 0xffffffff83000000ull,
+	};
+	struct kvmlstar_error err;
+
+	return open_expect(elfgen_write("banner", &g), KVMLSTAR_SYMFMT_VMLINUX, KVMLSTAR_OK,
+			   &err);
+}
+
+/* kvmlstar_syms_release(): uname -r from linux_banner, or NULL. */
+static void vmlinux_release(void **state)
+{
+	static const char *const no_release[] = {
+		"Linux versio 6.1.0 (x)",		/* not the banner's words */
+		"Linux version  6.1.0 (x)",		/* an empty release */
+		"Linux version 6.1.0-cut-by-the-end-of-the-section",
+		"Linux version 6.1.0\t(x)",		/* a control character */
+		"Linux version 0123456789012345678901234567890123456789"
+		"0123456789012345678901234 (x)",	/* 65 bytes: too long */
+	};
+	struct kvmlstar_error err;
+	struct kvmlstar_syms *s;
+	size_t i;
+
+	(void)state;
+	s = banner_kernel("Linux version 6.1.0-27-amd64 (debian-kernel@lists.debian.org) "
+			  "(gcc-12) #1 SMP PREEMPT_DYNAMIC Debian 6.1.115-1\n");
+	assert_string_equal(kvmlstar_syms_release(s), "6.1.0-27-amd64");
+	expect_addr(s, "entry_SYSCALL_64", ENTRY);
+	kvmlstar_syms_close(s);
+	/* 64 bytes, the most a release holds. */
+	s = banner_kernel("Linux version 0123456789012345678901234567890123456789"
+			  "012345678901234567890123 (x)");
+	assert_int_equal(strlen(kvmlstar_syms_release(s)), 64);
+	kvmlstar_syms_close(s);
+	for (i = 0; i < sizeof(no_release) / sizeof(no_release[0]); i++) {
+		s = banner_kernel(no_release[i]);
+		if (kvmlstar_syms_release(s))
+			fail_msg("'%s' gave release '%s'", no_release[i],
+				 kvmlstar_syms_release(s));
+		kvmlstar_syms_close(s);
+	}
+	/* No linux_banner at all; no handle. */
+	s = open_expect(elfgen_write("vmlinux", &kernel), KVMLSTAR_SYMFMT_VMLINUX, KVMLSTAR_OK,
+			&err);
+	assert_null(kvmlstar_syms_release(s));
+	kvmlstar_syms_close(s);
+	assert_null(kvmlstar_syms_release(NULL));
+}
+
 static void vmlinux_build_id_variants(void **state)
 {
 	struct kvmlstar_error err;
@@ -696,6 +755,8 @@ static void map_basic(void **state)
 	(void)state;
 	s = open_expect(p, KVMLSTAR_SYMFMT_MAP, KVMLSTAR_OK, &err);
 	check_map(s);
+	/* A map does not say its kernel's release. */
+	assert_null(kvmlstar_syms_release(s));
 	kvmlstar_syms_close(s);
 	s = open_expect(p, KVMLSTAR_SYMFMT_AUTO, KVMLSTAR_OK, &err);
 	check_map(s);
@@ -1181,6 +1242,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(vmlinux_basic),
 		cmocka_unit_test(vmlinux_build_id_variants),
+		cmocka_unit_test(vmlinux_release),
 		cmocka_unit_test(vmlinux_stripped),
 		cmocka_unit_test(vmlinux_32bit),
 		cmocka_unit_test(vmlinux_wrong_machine),

@@ -76,6 +76,9 @@ struct elfgen {
 	size_t build_id_len;
 	const struct elfgen_sym *syms;
 	size_t nsyms;
+	/* .data's bytes (a string, up to 255) at data_addr; else 32 zeros at 0 */
+	const char *data;
+	uint64_t data_addr;
 };
 
 /*

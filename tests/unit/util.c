@@ -159,7 +159,8 @@ static uint64_t align_up(uint64_t v, uint64_t a)
 const char *elfgen_write(const char *name, const struct elfgen *g)
 {
 	static struct strtab shstr, str;
-	static unsigned char text[64], dataz[32];
+	static unsigned char text[64], dataz[256];
+	size_t data_len = 32;
 	int cls = g->elfclass ? g->elfclass : ELFCLASS64;
 	int is64 = cls == ELFCLASS64;
 	const char *path = unit_path(name);
@@ -179,6 +180,12 @@ const char *elfgen_write(const char *name, const struct elfgen *g)
 	str_add(&str, "");
 	memset(text, 0x90, sizeof(text));
 	memset(dataz, 0, sizeof(dataz));
+	if (g->data) {
+		data_len = strlen(g->data);
+		if (data_len > sizeof(dataz) - 1)
+			fail_msg("elfgen: .data longer than %zu bytes", sizeof(dataz) - 1);
+		memcpy(dataz, g->data, data_len);
+	}
 
 	have[S_TEXT] = have[S_DATA] = have[S_SHSTRTAB] = 1;
 	have[S_NOTE] = g->note != ELFGEN_NOTE_NONE;
@@ -336,8 +343,9 @@ const char *elfgen_write(const char *name, const struct elfgen *g)
 			sh.sh_type = SHT_PROGBITS;
 			sh.sh_flags = SHF_ALLOC | SHF_WRITE;
 			sh.sh_addralign = 8;
+			sh.sh_addr = g->data_addr;
 			d->d_buf = dataz;
-			d->d_size = sizeof(dataz);
+			d->d_size = data_len;
 			break;
 		case S_NOTE:
 			sh.sh_type = g->note == ELFGEN_NOTE_SECTION ? SHT_NOTE : SHT_PROGBITS;
