@@ -43,6 +43,9 @@ pkgs=(
 	hyperfine binutils
 	# make lint: the shell code
 	shellcheck
+	# make cli-test: kaslr --format's output, read by the consumers Debian
+	# has (gdb, crash, drgn)
+	gdb crash python3-drgn
 )
 
 missing=()

@@ -40,12 +40,14 @@ enum opt_id {
 	OPT_LINK,
 	OPT_CSTAR,
 	OPT_SYSENTER_EIP,
+	OPT_FORMAT,
 	OPT_HELP,
 	NR_OPTS
 };
 #define OPT(x)		(1u << OPT_##x)
 
 struct cli;
+struct json;
 
 struct command {
 	const char *name;
@@ -72,6 +74,25 @@ struct cli {
 	uint64_t cstar, sysenter_eip;	/* derive's witnesses; 0: not given */
 	const char *vmlinux, *system_map;
 	const char *name;	/* symbol's NAME */
+	int format;		/* --format: enum format, FORMAT_NONE when not given */
+};
+
+/* kaslr and derive --format: the consumers the offset is printed for. */
+enum format {
+	FORMAT_NONE,
+	FORMAT_GDB,
+	FORMAT_CRASH,
+	FORMAT_LIBVMI,
+	FORMAT_VMCOREINFO,
+};
+
+/* What a derivation prints (kaslr.c fills it, formats.c prints it too). */
+struct derivation {
+	uint64_t lstar, link, offset;
+	const char *file;		/* the symbol source; NULL for --link */
+	const char *build_id;		/* of a vmlinux, or NULL */
+	const struct kvmlstar_record *rec;	/* kaslr's record; NULL for derive */
+	struct kvmlstar_witnesses w;	/* LSTAR and the other entry MSRs */
 };
 
 /* records.c */
@@ -90,6 +111,18 @@ void note_pid_choice(const struct cli *c, struct kvmlstar_nl *nl,
 int cmd_kaslr(struct cli *c);
 int cmd_derive(struct cli *c);
 int cmd_symbol(struct cli *c);
+/* The fields of a derivation's JSON object. */
+void json_derivation(struct json *j, const struct derivation *d);
+
+/* formats.c */
+/* The enum format of a --format name; FORMAT_NONE for an unknown one. */
+int parse_format(const char *name);
+const char *format_name(int format);
+/* Usage error (exit 2) when --format cannot be made from the options given. */
+int check_format(const struct cli *c);
+/* Print @d in --format's form (JSON with --json); returns the exit status. */
+int print_format(const struct cli *c, const struct derivation *d,
+		 const struct kvmlstar_syms *syms);
 
 /* output.c: JSON objects on one line, keys in the order they are added. */
 struct json {

@@ -10,15 +10,6 @@
 /* The symbol syscall_init() stores in MSR_LSTAR. */
 #define ENTRY_SYMBOL	"entry_SYSCALL_64"
 
-/* What a derivation prints. */
-struct derivation {
-	uint64_t lstar, link, offset;
-	const char *file;		/* the symbol source; NULL for --link */
-	const char *build_id;		/* of a vmlinux, or NULL */
-	const struct kvmlstar_record *rec;	/* kaslr's record; NULL for derive */
-	struct kvmlstar_witnesses w;	/* LSTAR and the other entry MSRs */
-};
-
 static void json_witnesses(struct json *j, const struct kvmlstar_witnesses *w)
 {
 	struct json array, e;
@@ -72,28 +63,37 @@ static void print_witnesses(const struct kvmlstar_witnesses *w)
 		       w->count > 1 ? "checkable" : "seen");
 }
 
-static void print_derivation(const struct cli *c, const struct derivation *d)
+void json_derivation(struct json *j, const struct derivation *d)
+{
+	json_hex(j, "lstar", d->lstar);
+	json_hex(j, "link", d->link);
+	json_hex(j, "offset", d->offset);
+	json_str(j, "symbol", ENTRY_SYMBOL);
+	if (d->rec) {
+		json_uint(j, "vm", d->rec->vm);
+		json_uint(j, "pid", d->rec->pid);
+		json_uint(j, "vcpu", d->rec->vcpu);
+		json_uint(j, "epoch", d->rec->epoch);
+	}
+	if (d->build_id)
+		json_str(j, "build_id", d->build_id);
+	json_witnesses(j, &d->w);
+}
+
+/* The derivation as --json or text, or in --format's form; the exit status. */
+static int print_derivation(const struct cli *c, const struct derivation *d,
+			    const struct kvmlstar_syms *syms)
 {
 	char lstar[KVMLSTAR_HEX_LEN], link[KVMLSTAR_HEX_LEN], off[KVMLSTAR_HEX_LEN];
 	struct json j;
 
+	if (c->format)
+		return print_format(c, d, syms);
 	if (c->json) {
 		json_begin(&j, stdout);
-		json_hex(&j, "lstar", d->lstar);
-		json_hex(&j, "link", d->link);
-		json_hex(&j, "offset", d->offset);
-		json_str(&j, "symbol", ENTRY_SYMBOL);
-		if (d->rec) {
-			json_uint(&j, "vm", d->rec->vm);
-			json_uint(&j, "pid", d->rec->pid);
-			json_uint(&j, "vcpu", d->rec->vcpu);
-			json_uint(&j, "epoch", d->rec->epoch);
-		}
-		if (d->build_id)
-			json_str(&j, "build_id", d->build_id);
-		json_witnesses(&j, &d->w);
+		json_derivation(&j, d);
 		json_end(&j);
-		return;
+		return 0;
 	}
 	if (d->rec)
 		printf("vm %u  pid %u  vcpu %u  epoch %u\n",
@@ -110,6 +110,7 @@ static void print_derivation(const struct cli *c, const struct derivation *d)
 		printf("note: LSTAR was rewritten after the first write of the epoch (now %s), "
 		       "a possible syscall hijack; the offset uses the first value\n",
 		       kvmlstar_hex(d->rec->current, lstar));
+	return 0;
 }
 
 static const char *syms_path(const struct cli *c)
@@ -184,6 +185,9 @@ int cmd_derive(struct cli *c)
 		return usage_fail(c, "--cstar and --sysenter-eip are checked against the symbols "
 				  "of their own entry points: give --vmlinux or --system-map, "
 				  "not --link");
+	rc = check_format(c);
+	if (rc)
+		return rc;
 	if (!(c->given & OPT(LINK))) {
 		d.file = syms_path(c);
 		rc = look_up(c, ENTRY_SYMBOL, witnesses, &syms, &d.link, &d.build_id, &err);
@@ -206,7 +210,7 @@ int cmd_derive(struct cli *c)
 	if (rc)
 		rc = fail(c, &err);
 	else
-		print_derivation(c, &d);
+		rc = print_derivation(c, &d, syms);
 	kvmlstar_syms_close(syms);
 	return rc;
 }
@@ -262,8 +266,7 @@ static int kaslr_record(struct cli *c, struct derivation *d, struct kvmlstar_sym
 	rc = derive_all(d, *syms, values, err);
 	if (rc)
 		return kaslr_fail(c, err);
-	print_derivation(c, d);
-	return 0;
+	return print_derivation(c, d, *syms);
 }
 
 int cmd_kaslr(struct cli *c)
@@ -271,7 +274,11 @@ int cmd_kaslr(struct cli *c)
 	struct derivation d = { .file = syms_path(c) };
 	struct kvmlstar_syms *syms;
 	struct kvmlstar_error err;
-	int rc = look_up(c, ENTRY_SYMBOL, false, &syms, &d.link, &d.build_id, &err);
+	int rc = check_format(c);
+
+	if (rc)
+		return rc;
+	rc = look_up(c, ENTRY_SYMBOL, false, &syms, &d.link, &d.build_id, &err);
 
 	/* Permanent whatever the guest does: say so before reading records. */
 	if (rc == KVMLSTAR_E_NOT_FOUND)

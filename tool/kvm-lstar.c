@@ -29,6 +29,16 @@
 #define TARGET		(OPT(PID) | OPT(VM))
 #define SYMBOLS		(OPT(VMLINUX) | OPT(SYSTEM_MAP))
 
+/* kaslr's and derive's --format, in their help. */
+#define FORMAT_HELP \
+	"\n--format prints the offset as a consumer takes it (with --json, as the\n" \
+	"object's \"text\"):\n" \
+	"  gdb         symbol-file -o OFFSET VMLINUX, for gdb 8.3 or newer (--vmlinux)\n" \
+	"  crash       --kaslr=OFFSET, for crash's command line\n" \
+	"  libvmi      a libvmi.conf stanza with sysmap and linux_kaslr (--system-map)\n" \
+	"  vmcoreinfo  OSRELEASE, PAGESIZE, SYMBOL(swapper_pg_dir) and KERNELOFFSET\n" \
+	"              lines, for drgn --vmcoreinfo (--vmlinux)\n"
+
 static const struct command commands[] = {
 	{
 		.name = "status", .opts = OPT(JSON), .run = cmd_status,
@@ -88,10 +98,10 @@ static const struct command commands[] = {
 	{
 		.name = "kaslr",
 		.opts = OPT(JSON) | OPT(PID) | OPT(VM) | OPT(VCPU) | OPT(VMLINUX) |
-			OPT(SYSTEM_MAP) | OPT(WAIT),
+			OPT(SYSTEM_MAP) | OPT(WAIT) | OPT(FORMAT),
 		.one_of = { TARGET, SYMBOLS }, .run = cmd_kaslr,
 		.args = "(--pid PID | --vm N) (--vmlinux FILE | --system-map FILE) [--vcpu ID]\n"
-			"                  [--wait SEC] [--json]",
+			"                  [--wait SEC] [--format FORMAT] [--json]",
 		.summary = "derive a guest's virtual KASLR offset from its recorded LSTAR",
 		.help = "Derive the guest's virtual KASLR offset: the recorded first LSTAR\n"
 			"value of the epoch minus the link-time address of entry_SYSCALL_64 in\n"
@@ -101,21 +111,23 @@ static const struct command commands[] = {
 			"is matched with its own symbol, and the offset is confirmed when two\n"
 			"agree; one that gives another offset fails with witness_mismatch (an\n"
 			"entry point redirected, or symbols not this guest's).  Derivation\n"
-			"failures exit 3 (retryable) or 4 (permanent) with their class.\n",
+			"failures exit 3 (retryable) or 4 (permanent) with their class.\n"
+			FORMAT_HELP,
 	},
 	{
 		.name = "derive",
 		.opts = OPT(JSON) | OPT(LSTAR) | OPT(LINK) | OPT(VMLINUX) | OPT(SYSTEM_MAP) |
-			OPT(CSTAR) | OPT(SYSENTER_EIP),
+			OPT(CSTAR) | OPT(SYSENTER_EIP) | OPT(FORMAT),
 		.one_of = { OPT(LSTAR), OPT(LINK) | SYMBOLS }, .run = cmd_derive,
 		.args = "--lstar HEX (--link HEX | --vmlinux FILE | --system-map FILE)\n"
-			"                  [--cstar HEX] [--sysenter-eip HEX] [--json]",
+			"                  [--cstar HEX] [--sysenter-eip HEX] [--format FORMAT] [--json]",
 		.summary = "derive a KASLR offset from given values (no module needed)",
 		.help = "Derive a virtual KASLR offset from an LSTAR value and the link-time\n"
 			"address of entry_SYSCALL_64, given or looked up in a vmlinux or\n"
 			"System.map.  --cstar and --sysenter-eip add witnesses, checked as\n"
 			"kaslr checks them (they need the symbols, not --link).  Works\n"
-			"without the module.\n",
+			"without the module.\n"
+			FORMAT_HELP,
 	},
 	{
 		.name = "symbol", .opts = OPT(JSON) | OPT(VMLINUX) | OPT(SYSTEM_MAP),
@@ -150,6 +162,7 @@ static const struct option long_opts[] = {
 	{ "link", required_argument, NULL, OPT_LINK },
 	{ "cstar", required_argument, NULL, OPT_CSTAR },
 	{ "sysenter-eip", required_argument, NULL, OPT_SYSENTER_EIP },
+	{ "format", required_argument, NULL, OPT_FORMAT },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 },
 };
@@ -169,6 +182,7 @@ static const char *const opt_help[NR_OPTS] = {
 	[OPT_LINK] = "--link HEX         the link-time entry_SYSCALL_64 (0x optional)",
 	[OPT_CSTAR] = "--cstar HEX        the guest's MSR_CSTAR, a witness (0x optional)",
 	[OPT_SYSENTER_EIP] = "--sysenter-eip HEX the guest's MSR_IA32_SYSENTER_EIP, a witness",
+	[OPT_FORMAT] = "--format FORMAT    gdb, crash, libvmi or vmcoreinfo (see above)",
 	[OPT_HELP] = "--help             show this help",
 };
 
@@ -342,6 +356,12 @@ static int set_option(struct cli *c, int id, const char *arg)
 		return set_file(c, flag, arg, &c->vmlinux);
 	case OPT_SYSTEM_MAP:
 		return set_file(c, flag, arg, &c->system_map);
+	case OPT_FORMAT:
+		c->format = parse_format(arg);
+		if (!c->format)
+			return usage_fail(c, "--format '%s' is not one of gdb, crash, libvmi, "
+					  "vmcoreinfo", SHOWN(arg));
+		return 0;
 	}
 	return 0;
 }

@@ -94,15 +94,29 @@ entry_SYSENTER_compat:
 	.fill 0xc0, 1, 0xcc
 entry_SYSCALL_compat:
 	ret
+#ifndef NO_BANNER
+	.section .rodata,"a",@progbits
+	.globl linux_banner
+linux_banner:
+	.asciz "Linux version 6.1.0-99-amd64 (debian-kernel@lists.debian.org) (gcc) #1 SMP\n"
+	.section .bss..page_aligned,"aw",@nobits
+	.globl init_top_pgt
+	.balign 4096
+init_top_pgt:
+	.skip 4096
+#endif
 EOF
-if ! gcc -nostdlib -static -no-pie -Wl,--build-id=0x$build_id \
-	-Wl,-Ttext=0xffffffff81000000 -Wl,--section-start=.entry.text=$link \
-	-o "$tmp/vmlinux" "$tmp/fake.S" 2>"$tmp/gcc.err"; then
-	cat "$tmp/gcc.err"
-	bad "building the synthetic vmlinux"
-	echo "$pass passed, $failed failed"
-	exit 1
-fi
+for v in vmlinux: vmlinux.nobanner:-DNO_BANNER; do
+	# shellcheck disable=SC2086 # ${v#*:} is one flag or none
+	if ! gcc -nostdlib -static -no-pie -Wl,--build-id=0x$build_id ${v#*:} \
+		-Wl,-Ttext=0xffffffff81000000 -Wl,--section-start=.entry.text=$link \
+		-o "$tmp/${v%%:*}" "$tmp/fake.S" 2>"$tmp/gcc.err"; then
+		cat "$tmp/gcc.err"
+		bad "building the synthetic vmlinux"
+		echo "$pass passed, $failed failed"
+		exit 1
+	fi
+done
 cp "$tmp/vmlinux" "$tmp/vmlinux.stripped"
 strip "$tmp/vmlinux.stripped"
 
@@ -167,6 +181,119 @@ has "derive offset 0" '"offset": "0x0"' "$out"
 expect "derive human" 0 derive --lstar 0xffffffff85c00080 --vmlinux "$tmp/vmlinux"
 has "derive human offset" '^offset +0x4000000$' "$out"
 has "derive human link" "^link +0xffffffff81c00080 +entry_SYSCALL_64 in .*vmlinux, build-id $build_id$" "$out"
+
+# --- --format: the offset as each consumer takes it, read by that consumer ---
+# gdb, crash and drgn (Debian 12's 0.0.22) read the output here; LibVMI is
+# not in Debian, so its stanza is held to the grammar of its config lexer.
+off=0x4000000 lstar=0xffffffff85c00080
+expect "--format gdb" 0 derive --lstar $lstar --vmlinux "$tmp/vmlinux" --format gdb
+same "--format gdb: the command" "symbol-file -o $off \"$tmp/vmlinux\"" "$(grep -v '^#' <<<"$out")"
+has "--format gdb: the offset's origin as a comment" \
+	"^# kvm-lstar: KASLR offset $off = LSTAR $lstar - entry_SYSCALL_64 $link$" "$out"
+has "--format gdb: not confirmed, said" '^# not confirmed: no other entry-point MSR was seen$' "$out"
+# A file name with a space, a quote and a backslash, loaded by the real gdb
+# from the commands alone: the symbols land at their run-time addresses.
+odd="$tmp/a dir/we\"ird\\name"
+mkdir -p "$tmp/a dir"
+cp "$tmp/vmlinux" "$odd"
+expect "--format gdb, odd file name" 0 derive --lstar $lstar --cstar 0xffffffff85c019b0 \
+	--vmlinux "$odd" --format gdb
+has "--format gdb: confirmed, said" '^# confirmed: 2 of 2 entry-point MSRs give this offset$' "$out"
+printf '%s\n' "$out" >"$tmp/cmds.gdb"
+gout=$(cd / && gdb -batch -nx -x "$tmp/cmds.gdb" -ex 'info address entry_SYSCALL_64' \
+	-ex 'output/x &linux_banner' 2>&1)
+has "gdb reads the commands: entry_SYSCALL_64 at LSTAR" \
+	"Symbol \"entry_SYSCALL_64\" is at $lstar in a file" "$gout"
+has "gdb reads the commands: linux_banner moved by the offset" '0xffffffff85001000$' "$gout"
+hasnt "gdb reads the commands: no error" 'No such file|No symbol table|rror' "$gout"
+expect "--format gdb --json" 0 derive --lstar $lstar --vmlinux "$tmp/vmlinux" --format gdb --json
+has "--format gdb --json: the derivation, the format and the text" \
+	"^\{\"lstar\": \"$lstar\", .*\"confirmed\": false, \"format\": \"gdb\", \"text\": \"# kvm-lstar: .*nsymbol-file -o $off .*vmlinux.*n\"\}$" "$out"
+json_error "--format gdb with a System.map" 2 bad_input false \
+	derive --lstar $lstar --system-map "$tmp/System.map" --format gdb
+has "--format gdb: says it needs a vmlinux" 'give --vmlinux FILE' "$out"
+json_error "--format gdb with --link" 2 bad_input false derive --lstar $lstar --link $link --format gdb
+json_error "kaslr --format gdb with a System.map, before any netlink" 2 bad_input false \
+	kaslr --vm 1 --system-map "$tmp/System.map" --format gdb
+json_error "--format unknown" 2 bad_input false derive --lstar $lstar --link $link --format lldb
+has "--format unknown: names it and the choices" "'lldb' is not one of gdb, crash, libvmi, vmcoreinfo" "$out"
+json_error "--format not taken by symbol" 2 bad_input false \
+	symbol --vmlinux "$tmp/vmlinux" _text --format gdb
+
+expect "--format crash" 0 derive --lstar $lstar --link $link --format crash
+same "--format crash: one word" "--kaslr=$off" "$out"
+# crash refuses a --kaslr value it cannot parse before it opens anything.
+cout=$(crash "$out" "$tmp/vmlinux" "$tmp/no-such-dump" 2>&1 </dev/null)
+has "crash ran" 'crash 8|crash [0-9]' "$cout"
+hasnt "crash takes the word" 'invalid --kaslr' "$cout"
+cout=$(crash --kaslr=0xzz "$tmp/vmlinux" "$tmp/no-such-dump" 2>&1 </dev/null)
+has "crash refuses a bad word (this check can fail)" 'invalid --kaslr argument' "$cout"
+
+expect "--format libvmi" 0 derive --lstar $lstar --system-map "$tmp/System.map" --format libvmi
+same "--format libvmi: the stanza" "guest {
+    ostype = \"Linux\";
+    sysmap = \"$tmp/System.map\";
+    linux_kaslr = $off;
+}" "$(grep -v '^#' <<<"$out")"
+# LibVMI's lexer (libvmi/config/lexicon.l): a stanza name is a WORD, a
+# quoted file name is [a-zA-Z0-9/._@-]+, a number 0x[0-9a-fA-F]+, and '#'
+# comments run to the end of the line.
+same "--format libvmi: every line one LibVMI's grammar takes" "" \
+	"$(grep -Ev '^(#.*|[a-zA-Z0-9][a-zA-Z0-9._-]+ \{|    ostype = "[a-zA-Z0-9][a-zA-Z0-9._-]+";|    sysmap = "[a-zA-Z0-9/._@-]+";|    linux_kaslr = 0x[0-9a-fA-F]+;|\})$' <<<"$out")"
+json_error "--format libvmi with a vmlinux" 2 bad_input false \
+	derive --lstar $lstar --vmlinux "$tmp/vmlinux" --format libvmi
+has "--format libvmi: says it needs a System.map" 'give --system-map FILE' "$out"
+json_error "--format libvmi, a file name its config cannot hold" 1 bad_input false \
+	derive --lstar $lstar --system-map "$weird" --format libvmi
+has "--format libvmi: names the file and the fix" 'we.*ird.*link the System.map' "$out"
+
+# x86_64 calls init_top_pgt swapper_pg_dir in its VMCOREINFO.
+pgd=$(nm "$tmp/vmlinux" | awk '$3 == "init_top_pgt" { print $1 }')
+expect "--format vmcoreinfo" 0 derive --lstar $lstar --vmlinux "$tmp/vmlinux" --format vmcoreinfo
+same "--format vmcoreinfo: the lines" "OSRELEASE=6.1.0-99-amd64
+PAGESIZE=4096
+BUILD-ID=$build_id
+SYMBOL(swapper_pg_dir)=$(printf '%x' $((0x$pgd + off)))
+KERNELOFFSET=${off#0x}" "$out"
+json_error "--format vmcoreinfo with a System.map" 2 bad_input false \
+	derive --lstar $lstar --system-map "$tmp/System.map" --format vmcoreinfo
+json_error "--format vmcoreinfo, a vmlinux without linux_banner" 1 bad_input false \
+	derive --lstar $lstar --vmlinux "$tmp/vmlinux.nobanner" --format vmcoreinfo
+has "--format vmcoreinfo: says what is missing" 'linux_banner' "$out"
+# drgn 0.0.22 has no --vmcoreinfo (0.0.27 added it); it reads the same text
+# from a core dump's VMCOREINFO note.  A core holding the lines: drgn takes
+# it as a Linux kernel of that release and page size, and refuses it when
+# swapper_pg_dir is spoilt (so it did parse that line).
+derive_vmci() {
+	"$bin" derive --lstar $lstar --vmlinux "$tmp/vmlinux" --format vmcoreinfo
+}
+drgn_core() {	# drgn_core TEXTFILE: what drgn makes of a core with that note
+	/usr/bin/python3 - "$1" "$tmp/core" <<'PY' 2>&1
+import struct, sys
+import drgn
+text = open(sys.argv[1], 'rb').read()
+def pad(b):
+    return b + b'\0' * (-len(b) % 4)
+note = struct.pack('<III', 11, len(text), 0) + pad(b'VMCOREINFO\0') + pad(text)
+notes_at, load_at = 64 + 2 * 56, 4096
+ehdr = b'\x7fELF\x02\x01\x01' + b'\0' * 9 + struct.pack(
+    '<HHIQQQIHHHHHH', 4, 62, 1, 0, 64, 0, 0, 64, 56, 2, 64, 0, 0)
+phdrs = struct.pack('<IIQQQQQQ', 4, 0, notes_at, 0, 0, len(note), len(note), 4)
+phdrs += struct.pack('<IIQQQQQQ', 1, 7, load_at, 0, 0, 4096, 4096, 4096)
+core = ehdr + phdrs + note
+core += b'\0' * (load_at - len(core)) + b'\0' * 4096
+open(sys.argv[2], 'wb').write(core)
+p = drgn.Program()
+p.set_core_dump(sys.argv[2])
+print(p.flags, p['UTS_RELEASE'].string_().decode(), p['PAGE_SIZE'].value_())
+PY
+}
+derive_vmci >"$tmp/vmci"
+has "drgn reads the lines from a core" '^ProgramFlags.IS_LINUX_KERNEL 6\.1\.0-99-amd64 4096$' \
+	"$(drgn_core "$tmp/vmci")"
+sed 's/^SYMBOL(swapper_pg_dir)=.*/SYMBOL(swapper_pg_dir)=zz/' "$tmp/vmci" >"$tmp/vmci.bad"
+has "drgn refuses a spoilt swapper_pg_dir (this check can fail)" 'VMCOREINFO' \
+	"$(drgn_core "$tmp/vmci.bad")"
 
 # --- every derivation error class --------------------------------------------
 json_error "lstar_zero" 3 lstar_zero true derive --lstar 0 --link $link

@@ -1,0 +1,251 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kvm-lstar: kaslr and derive --format: the offset in the form each
+ * debugger or introspection tool takes it, so nobody copies hex by hand.
+ *
+ *   gdb         symbol-file -o OFFSET VMLINUX (gdb 8.3 and newer)
+ *   crash       --kaslr=OFFSET, one word for crash's command line
+ *   libvmi      a libvmi.conf stanza: sysmap and linux_kaslr
+ *   vmcoreinfo  the VMCOREINFO lines a kernel would write (drgn --vmcoreinfo)
+ *
+ * What a format cannot produce from the inputs given is refused before
+ * anything is read: gdb loads a vmlinux, LibVMI reads a System.map, and
+ * VMCOREINFO needs the release only a vmlinux holds.
+ */
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const char *const format_names[] = {
+	[FORMAT_GDB] = "gdb",
+	[FORMAT_CRASH] = "crash",
+	[FORMAT_LIBVMI] = "libvmi",
+	[FORMAT_VMCOREINFO] = "vmcoreinfo",
+};
+
+#define NR_FORMATS	(sizeof(format_names) / sizeof(format_names[0]))
+
+/* x86_64's only page size, as VMCOREINFO's PAGESIZE states it. */
+#define X86_PAGE_SIZE	4096
+
+int parse_format(const char *name)
+{
+	size_t i;
+
+	for (i = 1; i < NR_FORMATS; i++)
+		if (!strcmp(name, format_names[i]))
+			return (int)i;
+	return FORMAT_NONE;
+}
+
+const char *format_name(int format)
+{
+	return format > FORMAT_NONE && (size_t)format < NR_FORMATS ? format_names[format] : NULL;
+}
+
+/* A file name as the consumer will be given it: absolute when it can be. */
+static char *absolute(const char *path)
+{
+	char *abs = realpath(path, NULL);
+
+	return abs ? abs : strdup(path);
+}
+
+/* LibVMI's lexer takes a quoted file name of these characters only. */
+static bool libvmi_path_ok(const char *p)
+{
+	return *p && strspn(p, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+			    "0123456789/._@-") == strlen(p);
+}
+
+int check_format(const struct cli *c)
+{
+	switch (c->format) {
+	case FORMAT_GDB:
+		if (!c->vmlinux)
+			return usage_fail(c, "--format gdb loads the guest kernel's symbols into "
+					  "gdb, which reads them from a vmlinux: give --vmlinux "
+					  "FILE (a System.map or --link has none for gdb)");
+		if (strchr(c->vmlinux, '\n'))
+			return usage_fail(c, "--format gdb: the --vmlinux file name holds a "
+					  "newline, which no gdb command line can quote: link "
+					  "the file to a plainer name");
+		break;
+	case FORMAT_LIBVMI:
+		if (!c->system_map)
+			return usage_fail(c, "--format libvmi names the System.map LibVMI reads "
+					  "the kernel's symbols from (it reads no vmlinux): give "
+					  "--system-map FILE");
+		break;
+	case FORMAT_VMCOREINFO:
+		if (!c->vmlinux)
+			return usage_fail(c, "--format vmcoreinfo states the kernel release "
+					  "(OSRELEASE), which only a vmlinux holds: give "
+					  "--vmlinux FILE");
+		break;
+	default:
+		break;
+	}
+	return 0;
+}
+
+/* "# ..." lines that say where the offset comes from and how sure it is. */
+static void comments(FILE *f, const struct derivation *d)
+{
+	char lstar[KVMLSTAR_HEX_LEN], link[KVMLSTAR_HEX_LEN], off[KVMLSTAR_HEX_LEN];
+
+	fprintf(f, "# kvm-lstar: ");
+	if (d->rec)
+		fprintf(f, "vm %u pid %u vcpu %u epoch %u: ", d->rec->vm, d->rec->pid,
+			d->rec->vcpu, d->rec->epoch);
+	fprintf(f, "KASLR offset %s = LSTAR %s - entry_SYSCALL_64 %s\n",
+		kvmlstar_hex(d->offset, off), kvmlstar_hex(d->lstar, lstar),
+		kvmlstar_hex(d->link, link));
+	if (d->w.confirmed)
+		fprintf(f, "# confirmed: %u of %u entry-point MSRs give this offset\n",
+			d->w.agree, d->w.count);
+	else
+		fprintf(f, "# not confirmed: no other entry-point MSR was %s\n",
+			d->w.count > 1 ? "checkable" : "seen");
+	if (d->rec && d->rec->changed)
+		fprintf(f, "# note: LSTAR was rewritten after the first write of the epoch "
+			"(now %s): a possible syscall hijack\n", kvmlstar_hex(d->rec->current, lstar));
+}
+
+/* A gdb command argument: quoted, with its quotes and backslashes escaped. */
+static void gdb_quoted(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			fputc('\\', f);
+		fputc(*s, f);
+	}
+	fputc('"', f);
+}
+
+static int write_gdb(FILE *f, const struct derivation *d, const char *vmlinux,
+		     struct kvmlstar_error *err)
+{
+	char off[KVMLSTAR_HEX_LEN];
+	char *abs = absolute(vmlinux);
+
+	if (!abs)
+		return set_error(err, KVMLSTAR_E_NOMEM, "out of memory");
+	comments(f, d);
+	fprintf(f, "symbol-file -o %s ", kvmlstar_hex(d->offset, off));
+	gdb_quoted(f, abs);
+	fputc('\n', f);
+	free(abs);
+	return 0;
+}
+
+static int write_libvmi(FILE *f, const struct derivation *d, const char *map,
+			struct kvmlstar_error *err)
+{
+	char off[KVMLSTAR_HEX_LEN];
+	char *abs = absolute(map);
+	char name[32];
+
+	if (!abs)
+		return set_error(err, KVMLSTAR_E_NOMEM, "out of memory");
+	if (!libvmi_path_ok(abs)) {
+		set_error(err, KVMLSTAR_E_BAD_INPUT, "--format libvmi: LibVMI's config reads a "
+			  "file name of letters, digits and / . _ @ - only, and '%s' has "
+			  "others: link the System.map to such a name", SHOWN(abs));
+		free(abs);
+		return err->code;
+	}
+	if (d->rec)
+		snprintf(name, sizeof(name), "vm%u", d->rec->vm);
+	else
+		snprintf(name, sizeof(name), "guest");
+	comments(f, d);
+	fprintf(f, "# LibVMI finds a stanza by the domain name it is given: rename \"%s\" "
+		"to it.\n# Process lists need linux_tasks, linux_mm, linux_pid, linux_name "
+		"and linux_pgd,\n# or a volatility_ist profile, beside these.\n", name);
+	fprintf(f, "%s {\n    ostype = \"Linux\";\n    sysmap = \"%s\";\n"
+		"    linux_kaslr = %s;\n}\n", name, abs, kvmlstar_hex(d->offset, off));
+	free(abs);
+	return 0;
+}
+
+/*
+ * The lines a kernel writes into its VMCOREINFO note that tell where it
+ * lives: x86_64 names init_top_pgt swapper_pg_dir there.
+ */
+static int write_vmcoreinfo(FILE *f, const struct derivation *d,
+			    const struct kvmlstar_syms *syms, const char *vmlinux,
+			    struct kvmlstar_error *err)
+{
+	const char *release = kvmlstar_syms_release(syms);
+	uint64_t pgd;
+
+	if (!release)
+		return set_error(err, KVMLSTAR_E_BAD_INPUT, "--format vmcoreinfo: %s has no "
+				 "linux_banner (\"Linux version RELEASE ...\") to read the "
+				 "kernel release from: give the guest kernel's vmlinux",
+				 SHOWN(vmlinux));
+	if (kvmlstar_syms_lookup(syms, "init_top_pgt", &pgd, NULL) &&
+	    kvmlstar_syms_lookup(syms, "swapper_pg_dir", &pgd, NULL))
+		return set_error(err, KVMLSTAR_E_BAD_INPUT, "--format vmcoreinfo: %s has "
+				 "neither init_top_pgt nor swapper_pg_dir, the kernel's "
+				 "page table root: give the guest kernel's vmlinux",
+				 SHOWN(vmlinux));
+	fprintf(f, "OSRELEASE=%s\n", release);
+	fprintf(f, "PAGESIZE=%d\n", X86_PAGE_SIZE);
+	if (d->build_id && strlen(d->build_id) == 40)
+		fprintf(f, "BUILD-ID=%s\n", d->build_id);
+	fprintf(f, "SYMBOL(swapper_pg_dir)=%llx\n", (unsigned long long)(pgd + d->offset));
+	fprintf(f, "KERNELOFFSET=%llx\n", (unsigned long long)d->offset);
+	return 0;
+}
+
+int print_format(const struct cli *c, const struct derivation *d,
+		 const struct kvmlstar_syms *syms)
+{
+	struct kvmlstar_error err = { 0 };
+	char *text = NULL, off[KVMLSTAR_HEX_LEN];
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	struct json j;
+	int rc = 0;
+
+	if (!f) {
+		set_error(&err, KVMLSTAR_E_NOMEM, "out of memory");
+		return fail(c, &err);
+	}
+	switch (c->format) {
+	case FORMAT_GDB:
+		rc = write_gdb(f, d, c->vmlinux, &err);
+		break;
+	case FORMAT_CRASH:
+		fprintf(f, "--kaslr=%s\n", kvmlstar_hex(d->offset, off));
+		break;
+	case FORMAT_LIBVMI:
+		rc = write_libvmi(f, d, c->system_map, &err);
+		break;
+	case FORMAT_VMCOREINFO:
+		rc = write_vmcoreinfo(f, d, syms, c->vmlinux, &err);
+		break;
+	}
+	if (fclose(f) != 0 && !rc)
+		rc = set_error(&err, KVMLSTAR_E_NOMEM, "out of memory");
+	if (rc) {
+		free(text);
+		return fail(c, &err);
+	}
+	if (c->json) {
+		json_begin(&j, stdout);
+		json_derivation(&j, d);
+		json_str(&j, "format", format_name(c->format));
+		json_str(&j, "text", text);
+		json_end(&j);
+	} else {
+		fputs(text, stdout);
+	}
+	free(text);
+	return 0;
+}
