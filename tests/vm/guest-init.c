@@ -13,7 +13,9 @@
  * Kernel command line knobs: kvm_lstar.reboots=K (reboot K times before
  * powering off), kvm_lstar.hold=SEC (stay up SEC seconds after printing),
  * kvm_lstar.dump=1 (print /proc/kallsyms between KALLSYMS-BEGIN/-END
- * markers on ttyS1: the VM harness makes guest.map that way from a nokaslr boot).
+ * markers on ttyS1: the VM harness makes guest.map that way from a nokaslr boot),
+ * kvm_lstar.version=1 (print a "GUEST-VERSION <its /proc/version>" line
+ * before GUEST-BOOT: what a debugger reading linux_banner must find).
  */
 #include <fcntl.h>
 #include <stdio.h>
@@ -93,6 +95,19 @@ static void dump_kallsyms(void)
 	close(out);
 }
 
+/* "GUEST-VERSION " and the guest's /proc/version, its linux_banner. */
+static void print_version(void)
+{
+	char line[512];
+	FILE *f = fopen("/proc/version", "r");
+
+	if (!f)
+		return;
+	if (fgets(line, sizeof(line), f))
+		printf("GUEST-VERSION %s%s", line, strchr(line, '\n') ? "" : "\n");
+	fclose(f);
+}
+
 int main(void)
 {
 	char cmdline[4096] = "";
@@ -119,6 +134,8 @@ int main(void)
 	sysenter = find_symbol("entry_SYSENTER_compat");
 	if (strstr(cmdline, "kvm_lstar.dump=1"))
 		dump_kallsyms();
+	if (strstr(cmdline, "kvm_lstar.version=1"))
+		print_version();
 	if (uname(&uts))
 		strcpy(uts.release, "unknown");
 	printf("GUEST-BOOT n=%u entry_SYSCALL_64=0x%llx entry_SYSCALL_compat=0x%llx "

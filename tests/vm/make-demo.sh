@@ -48,3 +48,15 @@ if ! "$top/tests/vm/run" --timeout 300 "$top/tests/vm/demo.sh" 2>>"$log"; then
 	echo
 	failed "the VM part"
 fi
+
+# Then what the offset is for: gdb on a running KASLR guest, through its
+# gdbstub, with nothing but kvm-lstar's gdb lines and the debug vmlinux.
+echo
+echo "demo: gdb on another KASLR guest, through its QEMU gdbstub, with kvm-lstar's gdb lines"
+echo "      (the guest kernel's debug vmlinux: linux-image-<ver>-dbg, 0.86 GB, downloaded once)"
+echo
+echo "==== the gdb step: tests/vm/gdb-proof.sh --demo" >>"$log"
+if ! bash "$top/tests/vm/gdb-proof.sh" --demo 2>>"$log" | grep -v '^[0-9]* passed, 0 failed$'; then
+	echo
+	failed "the gdb step"
+fi

@@ -8,8 +8,10 @@
 # the module and harden suites (KVM_LSTAR_DEBUG_SUITES) on the debug kernel,
 # KVM_LSTAR_INTEL_SUITES on Intel (Bochs, VMX) on each kernel in
 # KVM_LSTAR_INTEL_KERNELS (default 6.1) and KVM_LSTAR_INTEL_MORE_SUITES on
-# each in KVM_LSTAR_INTEL_MORE_KERNELS (default 6.12 7.2), two boots at a time
-# (KVM_LSTAR_BENCH_JOBS), and sums their "N passed, M failed" lines.
+# each in KVM_LSTAR_INTEL_MORE_KERNELS (default 6.12 7.2), and
+# tests/vm/gdb-proof.sh on the first kernel (KVM_LSTAR_GDB_PROOF= skips it),
+# two boots at a time (KVM_LSTAR_BENCH_JOBS), and sums their "N passed,
+# M failed" lines.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 run=$top/tests/vm/run
@@ -30,6 +32,9 @@ intel_kernels=${KVM_LSTAR_INTEL_KERNELS-6.1}
 # kernels is the module's, and a suite takes about ten minutes there.
 intel_more_suites=${KVM_LSTAR_INTEL_MORE_SUITES-module}
 intel_more_kernels=${KVM_LSTAR_INTEL_MORE_KERNELS-6.12 7.2}
+# tests/vm/gdb-proof.sh: the real gdb reads a KASLR guest through
+# kvm-lstar's gdb lines; empty to skip it.
+gdb_proof=${KVM_LSTAR_GDB_PROOF-1}
 pass=0 failed=0 retried=0
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -129,7 +134,10 @@ suite_run() {
 	# Bochs is slower than TCG.
 	[ "$kernel" = debug ] || [ "$cpu" = intel ] && limit=2400
 	for attempt in 1 2; do
-		"$run" --cpu "$cpu" --kernel "$kernel" --timeout $limit "$s" >>"$tmp/$n.out" 2>&1
+		case $s in
+		host:*) bash "${s#host:}" --kernel "$kernel" >>"$tmp/$n.out" 2>&1 ;;
+		*) "$run" --cpu "$cpu" --kernel "$kernel" --timeout $limit "$s" >>"$tmp/$n.out" 2>&1 ;;
+		esac
 		rc=$?
 		[ "$rc" = 126 ] && [ $attempt = 1 ] || break
 		echo "== suite $(basename "$s" .sh) (kernel $kernel, $cpu): the VM stopped scheduling; running the suite once more" >>"$tmp/$n.out"
@@ -172,12 +180,19 @@ if [ $# = 0 ] && [ -z "${KVM_LSTAR_KERNELS:-}" ]; then
 	done
 fi
 add_runs amd "$kernels" "${suites[@]}"
+# Host programs that drive a bench run themselves ("host:PATH", run with
+# --kernel): gdb on a nested guest's gdbstub, once, on the first kernel.
+if [ $# = 0 ] && [ -z "${KVM_LSTAR_KERNELS:-}" ] && [ -n "$gdb_proof" ]; then
+	names+=("host:$top/tests/vm/gdb-proof.sh")
+	kerns+=("$kernel")
+	cpus+=(amd)
+fi
 shown=0
 # show_done: print, in order, the runs that have ended and were not shown.
 show_done() {
 	local name
 	while [ "$shown" -lt "${#names[@]}" ] && [ -f "$tmp/$shown.rc" ]; do
-		name=$(basename "${names[$shown]}" .sh)
+		name=$(basename "${names[$shown]#host:}" .sh)
 		where="kernel ${kerns[$shown]}"
 		[ "${cpus[$shown]}" = amd ] || where="$where, ${cpus[$shown]}"
 		echo "== suite $name ($where)"
