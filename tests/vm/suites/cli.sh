@@ -155,6 +155,18 @@ same "kaslr witnesses: confirmed" true "$(printf '%s\n' "$out" | jq -r .confirme
 has "kaslr witnesses: all three" "\"witnesses\": \[\{\"msr\": \"lstar\", \"value\": \"$v0\", \"symbol\": \"entry_SYSCALL_64\", \"link\": \"$link\", \"offset\": \"0x2000000\"\}, \{\"msr\": \"cstar\", \"value\": \"$wc\", \"symbol\": \"entry_SYSCALL_compat\", \"link\": \"$compat_link\", \"offset\": \"0x2000000\"\}, \{\"msr\": \"sysenter_eip\", \"value\": \"$ws\", \"symbol\": \"entry_SYSENTER_compat\", \"link\": \"$sysenter_link\", \"offset\": \"0x2000000\"\}\], \"confirmed\": true\}$" "$out"
 expect "kaslr with witnesses, human" 0 kvm-lstar kaslr --pid $gw --system-map $map
 has "kaslr human: confirmed" '^confirmed: 3 of 3 entry-point MSRs give this offset$' "$out"
+# --format on a live record: its comments name the record and say the
+# witnesses confirm it.
+expect "kaslr --format libvmi" 0 kvm-lstar kaslr --pid $gw --system-map $map --format libvmi
+has "kaslr --format libvmi: the record in a comment" \
+	"^# kvm-lstar: vm [0-9]+ pid $gw vcpu 0 epoch 1: KASLR offset 0x2000000 = LSTAR $v0 - entry_SYSCALL_64 $link$" "$out"
+has "kaslr --format libvmi: confirmed" '^# confirmed: 3 of 3 entry-point MSRs give this offset$' "$out"
+has "kaslr --format libvmi: a stanza named after the VM" '^vm[0-9]+ \{$' "$out"
+has "kaslr --format libvmi: linux_kaslr" '^    linux_kaslr = 0x2000000;$' "$out"
+expect "kaslr --format crash --json" 0 kvm-lstar kaslr --pid $gw --system-map $map --format crash --json
+has "kaslr --format crash --json: the word" "\"pid\": $gw, .*\"confirmed\": true, \"format\": \"crash\", \"text\": \"--kaslr=0x2000000\\\\n\"\}$" "$out"
+expect "kaslr --format gdb without a vmlinux" 2 kvm-lstar kaslr --pid $gw --system-map $map --format gdb
+has "kaslr --format gdb: says so" 'give --vmlinux FILE' "$err"
 expect "get shows the witnesses" 0 kvm-lstar get --pid $gw --json
 has "get: cstar and sysenter_eip" "\"cstar\": \"$wc\", \"sysenter_eip\": \"$ws\"" "$out"
 kill $gwbg; wait $gwbg 2>/dev/null
