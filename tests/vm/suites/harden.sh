@@ -613,7 +613,10 @@ find_record_class() {
 	# The class that grew by the 160 records, give or take what the rest
 	# of the kernel did meanwhile; not merely the one that grew most
 	# (kvm-intel leaves more than 160 objects of its own in kmalloc-96).
-	top=$(grown rc0 rc1 | tr ' ' '\n' | awk -F':[+]' 'NF == 2 && $2 >= 150 && $2 <= 200 {
+	# SLUB counts a CPU's whole active slab as in use, so the count is off
+	# by up to a slab's worth: 141 and 153 for the same 160 records in
+	# kmalloc-1024 on the debug kernel.
+	top=$(grown rc0 rc1 | tr ' ' '\n' | awk -F':[+]' 'NF == 2 && $2 >= 100 && $2 <= 240 {
 		d = $2 - 160; if (d < 0) d = -d
 		if (best == "" || d < bd) { best = $0; bd = d } } END { print best }')
 	echo "  160 records held: kmalloc $(memval kmalloc "$m_a") -> $(memval kmalloc "$m_b") kB; classes grown: $(grown rc0 rc1)"
