@@ -123,29 +123,30 @@ kernel_fetch_image() {
 # GB download for 6.1, 5.6 GB unpacked) without unpacking the rest: tar
 # stops at the first copy of the one file.  Cached; echoes the path.
 kernel_fetch_debug() {
-	local kver=$1 dir=$2 tmp f=./usr/lib/debug/boot/vmlinux-$1
-	if [ ! -s "$dir/vmlinux-$kver" ]; then
+	local kver=$1 dir=$2
+	[ -s "$dir/vmlinux-$kver" ] || (
+		f=./usr/lib/debug/boot/vmlinux-$kver
 		mkdir -p "$dir"
 		tmp=$(mktemp -d)
+		part=$(mktemp "$dir/vmlinux-$kver.XXXXXX")
+		trap 'rm -rf "$tmp" "$part"' EXIT
 		chmod 755 "$tmp"
 		echo "bench: downloading linux-image-$kver-dbg for its vmlinux" >&2
 		(cd "$tmp" && apt-get download -q "linux-image-$kver-dbg" >/dev/null 2>&1) || {
 			echo "bench: cannot download linux-image-$kver-dbg from the configured apt sources" >&2
-			rm -rf "$tmp"
-			return 1
+			exit 1
 		}
-		# tar --occurrence=1 stops reading: dpkg-deb then dies of SIGPIPE.
+		# tar --occurrence=1 stops reading: dpkg-deb then dies of SIGPIPE,
+		# so only tar's status counts.
 		dpkg-deb --fsys-tarfile "$tmp"/linux-image-*-dbg_*.deb 2>/dev/null |
-			tar -x -C "$tmp" --occurrence=1 "$f" || true
-		[ -s "$tmp/$f" ] || {
-			echo "bench: linux-image-$kver-dbg holds no ${f#.}" >&2
-			rm -rf "$tmp"
-			return 1
+			tar -x -O --occurrence=1 "$f" >"$part"
+		[ "${PIPESTATUS[1]}" = 0 ] && [ -s "$part" ] || {
+			echo "bench: could not take ${f#.} out of linux-image-$kver-dbg" >&2
+			exit 1
 		}
-		mv "$tmp/$f" "$dir/vmlinux-$kver.tmp"
-		mv "$dir/vmlinux-$kver.tmp" "$dir/vmlinux-$kver"
-		rm -rf "$tmp"
-	fi
+		chmod 644 "$part"
+		mv "$part" "$dir/vmlinux-$kver"
+	) || return 1
 	echo "$dir/vmlinux-$kver"
 }
 

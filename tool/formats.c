@@ -15,6 +15,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 
@@ -45,12 +46,23 @@ const char *format_name(int format)
 	return format > FORMAT_NONE && (size_t)format < NR_FORMATS ? format_names[format] : NULL;
 }
 
-/* A file name as the consumer will be given it: absolute when it can be. */
-static char *absolute(const char *path)
+/*
+ * The absolute name of @path, which the consumer will open later, by
+ * name: a regular file (not a pipe, nor a /dev/fd name that means
+ * nothing to another process).  NULL with @err set otherwise.
+ */
+static char *absolute(const char *path, const char *format, struct kvmlstar_error *err)
 {
 	char *abs = realpath(path, NULL);
+	struct stat st;
 
-	return abs ? abs : strdup(path);
+	if (abs && !stat(abs, &st) && S_ISREG(st.st_mode))
+		return abs;
+	free(abs);
+	set_error(err, KVMLSTAR_E_BAD_INPUT, "--format %s: %s opens the file later, by its "
+		  "name, and '%s' names no regular file it could open (a pipe?): give the "
+		  "file itself", format, format, SHOWN(path));
+	return NULL;
 }
 
 /* LibVMI's lexer takes a quoted file name of these characters only. */
@@ -68,10 +80,6 @@ int check_format(const struct cli *c)
 			return usage_fail(c, "--format gdb loads the guest kernel's symbols into "
 					  "gdb, which reads them from a vmlinux: give --vmlinux "
 					  "FILE (a System.map or --link has none for gdb)");
-		if (strchr(c->vmlinux, '\n'))
-			return usage_fail(c, "--format gdb: the --vmlinux file name holds a "
-					  "newline, which no gdb command line can quote: link "
-					  "the file to a plainer name");
 		break;
 	case FORMAT_LIBVMI:
 		if (!c->system_map)
@@ -130,10 +138,18 @@ static int write_gdb(FILE *f, const struct derivation *d, const char *vmlinux,
 		     struct kvmlstar_error *err)
 {
 	char off[KVMLSTAR_HEX_LEN];
-	char *abs = absolute(vmlinux);
+	char *abs = absolute(vmlinux, "gdb", err);
 
 	if (!abs)
-		return set_error(err, KVMLSTAR_E_NOMEM, "out of memory");
+		return err->code;
+	/* gdb reads a command to the end of its line: nothing quotes one. */
+	if (strpbrk(abs, "\n\r")) {
+		set_error(err, KVMLSTAR_E_BAD_INPUT, "--format gdb: the vmlinux's name '%s' "
+			  "holds a line break, which no gdb command can quote: link the "
+			  "file to a plainer name", SHOWN(abs));
+		free(abs);
+		return err->code;
+	}
 	comments(f, d);
 	fprintf(f, "symbol-file -o %s ", kvmlstar_hex(d->offset, off));
 	gdb_quoted(f, abs);
@@ -146,11 +162,11 @@ static int write_libvmi(FILE *f, const struct derivation *d, const char *map,
 			struct kvmlstar_error *err)
 {
 	char off[KVMLSTAR_HEX_LEN];
-	char *abs = absolute(map);
+	char *abs = absolute(map, "libvmi", err);
 	char name[32];
 
 	if (!abs)
-		return set_error(err, KVMLSTAR_E_NOMEM, "out of memory");
+		return err->code;
 	if (!libvmi_path_ok(abs)) {
 		set_error(err, KVMLSTAR_E_BAD_INPUT, "--format libvmi: LibVMI's config reads a "
 			  "file name of letters, digits and / . _ @ - only, and '%s' has "

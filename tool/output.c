@@ -230,6 +230,25 @@ void print_record_block(const struct kvmlstar_record *r)
 		       "         values are not recorded, nor are its rewrites since then\n");
 }
 
+/*
+ * A message as one line of text: the control characters a file name may
+ * bring (a newline would start a second line) are written as C escapes.
+ */
+static void text_line(FILE *f, const char *msg)
+{
+	for (; *msg; msg++) {
+		unsigned char ch = (unsigned char)*msg;
+
+		if (ch == '\n')
+			fputs("\\n", f);
+		else if (ch < 0x20 || ch == 0x7f)
+			fprintf(f, "\\x%02x", ch);
+		else
+			fputc(ch, f);
+	}
+	fputc('\n', f);
+}
+
 static void print_error(const struct cli *c, const char *class, bool retryable, const char *msg)
 {
 	struct json j;
@@ -241,9 +260,11 @@ static void print_error(const struct cli *c, const char *class, bool retryable, 
 		json_str(&j, "message", msg);
 		json_end(&j);
 	} else if (c->cmd) {
-		fprintf(stderr, PROG " %s: %s\n", c->cmd->name, msg);
+		fprintf(stderr, PROG " %s: ", c->cmd->name);
+		text_line(stderr, msg);
 	} else {
-		fprintf(stderr, PROG ": %s\n", msg);
+		fputs(PROG ": ", stderr);
+		text_line(stderr, msg);
 	}
 }
 

@@ -213,6 +213,17 @@ json_error "--format gdb with a System.map" 2 bad_input false \
 	derive --lstar $lstar --system-map "$tmp/System.map" --format gdb
 has "--format gdb: says it needs a vmlinux" 'give --vmlinux FILE' "$out"
 json_error "--format gdb with --link" 2 bad_input false derive --lstar $lstar --link $link --format gdb
+# A name no gdb command line can hold, and one gdb could not open later.
+nl="$tmp/new
+line"
+cp "$tmp/vmlinux" "$nl"
+json_error "--format gdb, a line break in the name" 1 bad_input false \
+	derive --lstar $lstar --vmlinux "$nl" --format gdb
+text_error "--format gdb, a line break in the name, as one line of text" 1 \
+	'line break.*link the file to a plainer name' derive --lstar $lstar --vmlinux "$nl" --format gdb
+json_error "--format libvmi through a pipe" 1 bad_input false \
+	derive --lstar $lstar --system-map <(cat "$tmp/System.map") --format libvmi
+has "--format libvmi through a pipe: says why" 'names no regular file.*give the file itself' "$out"
 json_error "kaslr --format gdb with a System.map, before any netlink" 2 bad_input false \
 	kaslr --vm 1 --system-map "$tmp/System.map" --format gdb
 json_error "--format unknown" 2 bad_input false derive --lstar $lstar --link $link --format lldb

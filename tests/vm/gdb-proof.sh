@@ -66,7 +66,6 @@ vm_result() {
 	same "the VM side: bench exit" 0 "$rc"
 }
 
-make -s -C "$top" O="$O" tool >&2 || { bad "building kvm-lstar"; echo "$pass passed, $failed failed"; exit 1; }
 dbg=$(kernel_fetch_debug "$kver" "$cache/$kver") || {
 	bad "no debug vmlinux of $kver"
 	echo "$pass passed, $failed failed"
@@ -80,15 +79,17 @@ sock=$tmp/gdb.sock
 	"$top/tests/vm/gdb-guest.sh" >"$tmp/run.out" 2>&1 &
 rpid=$!
 
-# The VM says when the guest runs and kvm_lstar has its capture.
+# The VM says when the guest runs and kvm_lstar has its capture: a whole
+# GDB-READY line (it ends in "end"), after the guest's GUEST-VERSION.  The
+# bench builds kvm-lstar (under its lock) before it boots.
 ready=
 while kill -0 "$rpid" 2>/dev/null; do
-	ready=$(tr -d '\r' 2>/dev/null <"$outlog" | grep '^GDB-READY ' | tail -n1)
+	ready=$(tr -d '\r' 2>/dev/null <"$outlog" | grep '^GDB-READY .* end$' | tail -n1)
 	[ -n "$ready" ] && break
 	sleep 1
 done
 version=$(tr -d '\r' 2>/dev/null <"$outlog" | sed -n 's/^GUEST-VERSION //p' | tail -n1)
-if [ -z "$ready" ]; then
+if [ -z "$ready" ] || [ -z "$version" ]; then
 	bad "the VM never said GDB-READY"
 	vm_result
 	echo "$pass passed, $failed failed"
@@ -97,6 +98,8 @@ fi
 field() { echo "$ready" | sed -n "s/.* $1=\([^ ]*\).*/\1/p"; }
 lstar=$(field lstar) cstar=$(field cstar) sysenter=$(field sysenter_eip)
 offset=$(field offset) release=$(field release)
+has "the VM's values" '^0x[0-9a-f]+ 0x[0-9a-f]+ 0x[0-9a-f]+ 0x[0-9a-f]+ [0-9].*[^ ]$' \
+	"$lstar $cstar $sysenter $offset $release"
 echo "== gdb on the nested guest (pid $(field pid) in the bench, release $release): KASLR offset $offset"
 if [ -n "$demo" ]; then
 	echo "# kvm_lstar in the bench recorded LSTAR $lstar, CSTAR $cstar, SYSENTER_EIP $sysenter;"
@@ -109,6 +112,7 @@ say kvm-lstar derive --lstar "$lstar" --cstar "$cstar" --sysenter-eip "$sysenter
 "$bin" derive --lstar "$lstar" --cstar "$cstar" --sysenter-eip "$sysenter" --vmlinux "$dbg" \
 	--format gdb >"$tmp/kaslr.gdb" 2>"$tmp/derive.err"
 same "derive --format gdb with the debug vmlinux" 0 "$?"
+cat "$tmp/derive.err"
 [ -z "$demo" ] || cat "$tmp/kaslr.gdb"
 has "the gdb lines: the offset kaslr gave in the VM" "^symbol-file -o $offset " "$(cat "$tmp/kaslr.gdb")"
 has "the gdb lines: confirmed by the witnesses" '^# confirmed: 3 of 3 ' "$(cat "$tmp/kaslr.gdb")"
@@ -125,7 +129,8 @@ say gdb -batch -x kaslr.gdb -ex "'target remote $sock'" -ex "'${banner_cmd/BANNE
 	-ex "'${release_cmd/RELEASE=/}'" -ex kill
 got=$(timeout 120 gdb -batch -nx -ex "symbol-file $dbg" -ex "target remote $sock" \
 	-ex "${banner_cmd/BANNER/PLAIN-BANNER}" -ex "${release_cmd/RELEASE/PLAIN-RELEASE}" \
-	-ex "source $tmp/kaslr.gdb" -ex "$banner_cmd" -ex "$release_cmd" -ex kill 2>&1)
+	-ex 'echo KVM-LSTAR-LINES\n' -ex "source $tmp/kaslr.gdb" -ex "$banner_cmd" \
+	-ex "$release_cmd" -ex kill 2>&1)
 [ -z "$demo" ] || printf '%s\n' "$got" | sed -n 's/^BANNER=//p; s/^RELEASE=//p'
 if [ "$offset" = 0x0 ]; then
 	echo "  (KASLR put this guest at offset 0: no check without the offset)"
@@ -138,8 +143,9 @@ same "gdb reads linux_banner: the guest's /proc/version" "$version" \
 	"$(printf '%s\n' "$got" | sed -n 's/^BANNER=//p')"
 same "gdb reads init_uts_ns.name.release: the guest's uname -r" "$release" \
 	"$(printf '%s\n' "$got" | sed -n 's/^RELEASE=//p')"
+has "gdb: the session reached kvm-lstar's lines" '^KVM-LSTAR-LINES$' "$got"
 hasnt "gdb: no error after kvm-lstar's lines" 'No symbol|rror|closed|Cannot access' \
-	"$(printf '%s\n' "$got" | sed -n '/^PLAIN-RELEASE=/,$p' | tail -n +2)"
+	"$(printf '%s\n' "$got" | sed -n '/^KVM-LSTAR-LINES$/,$p')"
 if [ "$failed" != 0 ]; then
 	printf '  gdb said:\n%s\n' "$got"
 elif [ -n "$demo" ]; then
