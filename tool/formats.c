@@ -10,7 +10,8 @@
  *
  * What a format cannot produce from the inputs given is refused before
  * anything is read: gdb loads a vmlinux, LibVMI reads a System.map, and
- * VMCOREINFO needs the release only a vmlinux holds.
+ * VMCOREINFO needs the release: a vmlinux holds it, a System.map's name
+ * may state it.
  */
 #include <limits.h>
 #include <stdlib.h>
@@ -72,6 +73,26 @@ static bool libvmi_path_ok(const char *p)
 			    "0123456789/._@-") == strlen(p);
 }
 
+/*
+ * The release a System.map's name states, as Debian's /boot names them
+ * (System.map-6.1.0-27-amd64), or NULL.
+ */
+static const char *map_release(const char *path)
+{
+	static const char prefix[] = "System.map-";
+	const char *base = strrchr(path, '/'), *rel, *p;
+
+	base = base ? base + 1 : path;
+	if (strncmp(base, prefix, sizeof(prefix) - 1))
+		return NULL;
+	rel = base + sizeof(prefix) - 1;
+	for (p = rel; *p; p++)
+		if ((unsigned char)*p <= ' ' || (unsigned char)*p >= 0x7f)
+			return NULL;
+	/* A release is 1 to 64 bytes (struct new_utsname). */
+	return p > rel && p - rel <= 64 ? rel : NULL;
+}
+
 int check_format(const struct cli *c)
 {
 	switch (c->format) {
@@ -88,10 +109,15 @@ int check_format(const struct cli *c)
 					  "--system-map FILE");
 		break;
 	case FORMAT_VMCOREINFO:
-		if (!c->vmlinux)
+		if (c->system_map && !map_release(c->system_map))
 			return usage_fail(c, "--format vmcoreinfo states the kernel release "
-					  "(OSRELEASE), which only a vmlinux holds: give "
-					  "--vmlinux FILE");
+					  "(OSRELEASE): a System.map holds none, so its name "
+					  "must (System.map-RELEASE, as /boot names them), or "
+					  "give --vmlinux FILE");
+		if (!c->vmlinux && !c->system_map)
+			return usage_fail(c, "--format vmcoreinfo reads the kernel's page "
+					  "table root and release from its symbols: give "
+					  "--vmlinux FILE or --system-map FILE");
 		break;
 	default:
 		break;
@@ -188,28 +214,38 @@ static int write_libvmi(FILE *f, const struct derivation *d, const char *map,
 	return 0;
 }
 
+/* @name's link-time address, from the handle or (a map) by one search. */
+static int lookup(const struct cli *c, const struct kvmlstar_syms *syms, const char *name,
+		  uint64_t *addr)
+{
+	if (syms)
+		return kvmlstar_syms_lookup(syms, name, addr, NULL);
+	return kvmlstar_syms_find(c->system_map, KVMLSTAR_SYMFMT_MAP, name, addr, NULL);
+}
+
 /*
  * The lines a kernel writes into its VMCOREINFO note that tell where it
- * lives: x86_64 names init_top_pgt swapper_pg_dir there.
+ * lives: x86_64 names init_top_pgt swapper_pg_dir there.  The release
+ * comes from a vmlinux's linux_banner, or a System.map's name.
  */
-static int write_vmcoreinfo(FILE *f, const struct derivation *d,
-			    const struct kvmlstar_syms *syms, const char *vmlinux,
-			    struct kvmlstar_error *err)
+static int write_vmcoreinfo(FILE *f, const struct cli *c, const struct derivation *d,
+			    const struct kvmlstar_syms *syms, struct kvmlstar_error *err)
 {
-	const char *release = kvmlstar_syms_release(syms);
+	const char *path = c->vmlinux ? c->vmlinux : c->system_map;
+	const char *release = c->vmlinux ? kvmlstar_syms_release(syms) :
+				map_release(c->system_map);
 	uint64_t pgd;
 
 	if (!release)
 		return set_error(err, KVMLSTAR_E_BAD_INPUT, "--format vmcoreinfo: %s has no "
 				 "linux_banner (\"Linux version RELEASE ...\") to read the "
 				 "kernel release from: give the guest kernel's vmlinux",
-				 SHOWN(vmlinux));
-	if (kvmlstar_syms_lookup(syms, "init_top_pgt", &pgd, NULL) &&
-	    kvmlstar_syms_lookup(syms, "swapper_pg_dir", &pgd, NULL))
+				 SHOWN(path));
+	if (lookup(c, syms, "init_top_pgt", &pgd) && lookup(c, syms, "swapper_pg_dir", &pgd))
 		return set_error(err, KVMLSTAR_E_BAD_INPUT, "--format vmcoreinfo: %s has "
 				 "neither init_top_pgt nor swapper_pg_dir, the kernel's "
-				 "page table root: give the guest kernel's vmlinux",
-				 SHOWN(vmlinux));
+				 "page table root: give the guest kernel's vmlinux or "
+				 "System.map", SHOWN(path));
 	fprintf(f, "OSRELEASE=%s\n", release);
 	fprintf(f, "PAGESIZE=%d\n", X86_PAGE_SIZE);
 	if (d->build_id && strlen(d->build_id) == 40)
@@ -244,7 +280,7 @@ int print_format(const struct cli *c, const struct derivation *d,
 		rc = write_libvmi(f, d, c->system_map, &err);
 		break;
 	case FORMAT_VMCOREINFO:
-		rc = write_vmcoreinfo(f, d, syms, c->vmlinux, &err);
+		rc = write_vmcoreinfo(f, c, d, syms, &err);
 		break;
 	}
 	if (fclose(f) != 0 && !rc)

@@ -37,7 +37,8 @@
 	"  crash       --kaslr=OFFSET, for crash's command line\n" \
 	"  libvmi      a libvmi.conf stanza with sysmap and linux_kaslr (--system-map)\n" \
 	"  vmcoreinfo  OSRELEASE, PAGESIZE, SYMBOL(swapper_pg_dir) and KERNELOFFSET\n" \
-	"              lines, for drgn --vmcoreinfo (--vmlinux)\n"
+	"              lines, for drgn --vmcoreinfo (--vmlinux, or a System.map named\n" \
+	"              System.map-RELEASE)\n"
 
 static const struct command commands[] = {
 	{

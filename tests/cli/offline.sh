@@ -266,8 +266,24 @@ PAGESIZE=4096
 BUILD-ID=$build_id
 SYMBOL(swapper_pg_dir)=$(printf '%x' $((0x$pgd + off)))
 KERNELOFFSET=${off#0x}" "$out"
-json_error "--format vmcoreinfo with a System.map" 2 bad_input false \
+json_error "--format vmcoreinfo with a System.map whose name has no release" 2 bad_input false \
 	derive --lstar $lstar --system-map "$tmp/System.map" --format vmcoreinfo
+has "--format vmcoreinfo: says how to name the map" 'System.map-RELEASE.*--vmlinux FILE' "$out"
+json_error "--format vmcoreinfo with --link" 2 bad_input false \
+	derive --lstar $lstar --link $link --format vmcoreinfo
+# A System.map named as /boot names them states its release.
+mkdir "$tmp/boot"
+{ cat "$tmp/System.map"; echo "$pgd d init_top_pgt"; } >"$tmp/boot/System.map-6.1.0-99-amd64"
+expect "--format vmcoreinfo from System.map-RELEASE" 0 \
+	derive --lstar $lstar --system-map "$tmp/boot/System.map-6.1.0-99-amd64" --format vmcoreinfo
+same "--format vmcoreinfo from System.map-RELEASE: the lines" "OSRELEASE=6.1.0-99-amd64
+PAGESIZE=4096
+SYMBOL(swapper_pg_dir)=$(printf '%x' $((0x$pgd + off)))
+KERNELOFFSET=${off#0x}" "$out"
+cp "$tmp/System.map" "$tmp/boot/System.map-6.1.0-98-amd64"
+json_error "--format vmcoreinfo, a map without the page table root" 1 bad_input false \
+	derive --lstar $lstar --system-map "$tmp/boot/System.map-6.1.0-98-amd64" --format vmcoreinfo
+has "--format vmcoreinfo: names what is missing" 'init_top_pgt nor swapper_pg_dir' "$out"
 json_error "--format vmcoreinfo, a vmlinux without linux_banner" 1 bad_input false \
 	derive --lstar $lstar --vmlinux "$tmp/vmlinux.nobanner" --format vmcoreinfo
 has "--format vmcoreinfo: says what is missing" 'linux_banner' "$out"
