@@ -41,6 +41,7 @@ enum opt_id {
 	OPT_CSTAR,
 	OPT_SYSENTER_EIP,
 	OPT_FORMAT,
+	OPT_OUTPUT,
 	OPT_HELP,
 	NR_OPTS
 };
@@ -75,6 +76,7 @@ struct cli {
 	const char *vmlinux, *system_map;
 	const char *name;	/* symbol's NAME */
 	int format;		/* --format: enum format, FORMAT_NONE when not given */
+	const char *output;	/* metrics --output FILE */
 };
 
 /* kaslr and derive --format: the consumers the offset is printed for. */
@@ -102,6 +104,8 @@ int cmd_get(struct cli *c);
 int cmd_wait(struct cli *c);
 int cmd_watch(struct cli *c);
 int cmd_clear(struct cli *c);
+/* qsort() order of records: by VM, then vCPU. */
+int record_order(const void *a, const void *b);
 int find_record(struct cli *c, struct kvmlstar_nl *nl, bool wait, int timeout_ms,
 		struct kvmlstar_record *rec, struct kvmlstar_error *err);
 void note_pid_choice(const struct cli *c, struct kvmlstar_nl *nl,
@@ -113,6 +117,9 @@ int cmd_derive(struct cli *c);
 int cmd_symbol(struct cli *c);
 /* The fields of a derivation's JSON object. */
 void json_derivation(struct json *j, const struct derivation *d);
+
+/* metrics.c */
+int cmd_metrics(struct cli *c);
 
 /* formats.c */
 /* The enum format of a --format name; FORMAT_NONE for an unknown one. */

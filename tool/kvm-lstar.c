@@ -139,6 +139,20 @@ static const struct command commands[] = {
 			"GNU build-id) or a System.map / /proc/kallsyms text file.\n",
 	},
 	{
+		.name = "metrics", .opts = OPT(PID) | OPT(VM) | OPT(OUTPUT), .run = cmd_metrics,
+		.args = "[--pid PID | --vm N] [--output FILE]",
+		.summary = "print the counters and records for Prometheus",
+		.help = "Print the module's counters and the records you may see in the\n"
+			"Prometheus text format: kvm_lstar_module_info (version, capture\n"
+			"paths), kvm_lstar_records, _records_max, _vms, the counters\n"
+			"kvm_lstar_evictions_total, _alloc_fails_total, _refused_total and\n"
+			"_events_lost_total, and per vCPU (labels vm, vcpu): kvm_lstar_vcpu_info\n"
+			"(pid, source, lstar, current as labels), _epoch, _writes, _changed,\n"
+			"_gone, _hypervisor and _capture_timestamp_seconds.  With --output,\n"
+			"the file is replaced whole (written beside it, then renamed), as\n"
+			"node_exporter's textfile collector needs.\n",
+	},
+	{
 		.name = "clear", .opts = OPT(PID) | OPT(VM), .run = cmd_clear,
 		.args = "[--pid PID | --vm N]",
 		.summary = "drop records (all, or of one VMM process or VM)",
@@ -164,6 +178,7 @@ static const struct option long_opts[] = {
 	{ "cstar", required_argument, NULL, OPT_CSTAR },
 	{ "sysenter-eip", required_argument, NULL, OPT_SYSENTER_EIP },
 	{ "format", required_argument, NULL, OPT_FORMAT },
+	{ "output", required_argument, NULL, OPT_OUTPUT },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 },
 };
@@ -184,6 +199,7 @@ static const char *const opt_help[NR_OPTS] = {
 	[OPT_CSTAR] = "--cstar HEX        the guest's MSR_CSTAR, a witness (0x optional)",
 	[OPT_SYSENTER_EIP] = "--sysenter-eip HEX the guest's MSR_IA32_SYSENTER_EIP, a witness",
 	[OPT_FORMAT] = "--format FORMAT    gdb, crash, libvmi or vmcoreinfo (see above)",
+	[OPT_OUTPUT] = "--output FILE      write to FILE (replaced whole), not stdout",
 	[OPT_HELP] = "--help             show this help",
 };
 
@@ -201,7 +217,7 @@ static void print_overview(FILE *f)
 		"the kvm_lstar kernel module, and derive the guest's virtual KASLR offset.\n\n"
 		"Commands:\n");
 	for (i = 0; i < NR_COMMANDS; i++)
-		fprintf(f, "  %-7s %s\n", commands[i].name, commands[i].summary);
+		fprintf(f, "  %-9s%s\n", commands[i].name, commands[i].summary);
 	fprintf(f, "\nRun '" PROG " COMMAND --help' for a command's options.\n"
 		"Other options: --help, --version.\n\n%s", exit_help);
 }
@@ -357,6 +373,8 @@ static int set_option(struct cli *c, int id, const char *arg)
 		return set_file(c, flag, arg, &c->vmlinux);
 	case OPT_SYSTEM_MAP:
 		return set_file(c, flag, arg, &c->system_map);
+	case OPT_OUTPUT:
+		return set_file(c, flag, arg, &c->output);
 	case OPT_FORMAT:
 		c->format = parse_format(arg);
 		if (!c->format)

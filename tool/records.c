@@ -156,7 +156,7 @@ static int print_table(const struct kvmlstar_record *recs, size_t n)
 	return 0;
 }
 
-static int by_vm_vcpu(const void *a, const void *b)
+int record_order(const void *a, const void *b)
 {
 	const struct kvmlstar_record *x = a, *y = b;
 
@@ -182,7 +182,7 @@ int cmd_list(struct cli *c)
 	if (rc)
 		return fail(c, &err);
 	if (n)
-		qsort(recs, n, sizeof(*recs), by_vm_vcpu);
+		qsort(recs, n, sizeof(*recs), record_order);
 	if (c->json) {
 		for (i = 0; i < n; i++) {
 			json_begin(&j, stdout);

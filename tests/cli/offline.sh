@@ -140,7 +140,7 @@ expect "--version" 0 --version
 has "--version text" '^kvm-lstar [0-9]+\.[0-9]+' "$out"
 expect "--help" 0 --help
 overview=$out
-for cmd in status list get wait watch kaslr derive symbol clear; do
+for cmd in status list get wait watch kaslr derive symbol metrics clear; do
 	has "--help lists $cmd" "^  $cmd " "$overview"
 	expect "$cmd --help" 0 "$cmd" --help
 	has "$cmd --help usage" "^Usage: kvm-lstar $cmd " "$out"
@@ -445,6 +445,9 @@ has "empty NAME: says so" 'NAME is empty' "$out"
 usage "empty --system-map" symbol --system-map "" _text
 usage "empty --vmlinux" derive --lstar 1 --vmlinux ""
 has "empty --vmlinux: says so" '--vmlinux needs a file name' "$out"
+text_error "metrics takes no --json" 2 'does not take --json' metrics --json
+text_error "metrics --output empty" 2 'needs a file name' metrics --output ""
+text_error "metrics --pid and --vm" 2 'give only one of --pid, --vm' metrics --pid 1 --vm 1
 # 8. An option where a FILE belongs is not taken as the file name.
 usage "option as --system-map's FILE" symbol --system-map --json _text
 has "option as FILE: names the way out" "got '--json'.*\./--json" "$out"
@@ -526,6 +529,11 @@ if [ ! -d /sys/module/kvm_lstar ]; then
 	json_error "no module: watch" 1 no_module false watch --count 1
 	json_error "no module: kaslr" 1 no_module false kaslr --vm 1 --system-map "$tmp/System.map"
 	text_error "no module: clear" 1 'modprobe kvm_lstar' clear
+	echo "old" >"$tmp/kept.prom"
+	text_error "no module: metrics --output" 1 'modprobe kvm_lstar' metrics --output "$tmp/kept.prom"
+	same "no module: metrics --output leaves the file as it was" old "$(cat "$tmp/kept.prom")"
+	same "no module: metrics --output leaves no temporary file" "kept.prom" \
+		"$(cd "$tmp" && for f in .*prom* *prom*; do [ -e "$f" ] && echo "$f"; done)"
 	json_error "kaslr: link_unknown before the module" 4 link_unknown false \
 		kaslr --vm 1 --system-map "$tmp/nosym.map"
 else

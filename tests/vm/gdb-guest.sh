@@ -6,6 +6,7 @@
 # with its gdbstub on /dev/ttyS3, the host's socket; waits for kvm_lstar's
 # capture; prints what the host's gdb needs and must find:
 #   GUEST-VERSION <the guest's /proc/version>
+#   METRICS-BEGIN, kvm-lstar metrics' lines, METRICS-END (for promtool)
 #   GDB-READY pid=P lstar=0x.. cstar=0x.. sysenter_eip=0x.. offset=0x.. release=R end
 # (GDB-READY last, and whole when it ends in "end"), then holds the guest until the host's gdb ends it with "kill" (or until
 # --hold SEC, default 180, runs out: the host never came).
@@ -44,6 +45,10 @@ same "the capture is the guest's entry_SYSCALL_64" "$entry" "$(echo "$out" | jq 
 offset=$(echo "$out" | jq -r .offset)
 run kvm-lstar get --pid "$pid" --json
 grep '^GUEST-VERSION ' $t/g.out | tail -n1
+# The live module's metrics, for the host's promtool.
+echo METRICS-BEGIN
+kvm-lstar metrics
+echo METRICS-END
 echo "GDB-READY pid=$pid lstar=$(echo "$out" | jq -r .lstar) cstar=$(echo "$out" | jq -r .cstar)" \
 	"sysenter_eip=$(echo "$out" | jq -r .sysenter_eip) offset=$offset release=$rel end"
 

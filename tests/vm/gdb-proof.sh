@@ -14,7 +14,9 @@
 # vmlinux are on one host), attaches to the guest and reads linux_banner
 # and init_uts_ns.name.release from its memory: they must equal the guest's
 # own /proc/version and uname -r.  The same without the offset must not.
-# --demo prints each step as a user would type it.
+# --demo prints each step as a user would type it.  Beside that, Debian's
+# promtool (from the prometheus package, cached) checks the live module's
+# kvm-lstar metrics, as a scrape would bring them.
 #
 # Ends with "N passed, M failed"; exits 1 when anything failed, and with the
 # bench's 126 when the VM stopped scheduling (make vm-test runs it again).
@@ -72,6 +74,21 @@ dbg=$(kernel_fetch_debug "$kver" "$cache/$kver") || {
 	exit 1
 }
 
+# promtool alone, from Debian's prometheus package (its server is not
+# installed): cached beside the kernels.
+promtool=$cache/promtool/promtool
+if [ ! -x "$promtool" ]; then
+	(
+		d=$(mktemp -d)
+		trap 'rm -rf "$d"' EXIT
+		chmod 755 "$d"
+		cd "$d" && apt-get download -q prometheus >/dev/null 2>&1 &&
+			dpkg-deb --fsys-tarfile prometheus_*.deb | tar -x ./usr/bin/promtool &&
+			mkdir -p "$cache/promtool" && mv usr/bin/promtool "$promtool.tmp" &&
+			mv "$promtool.tmp" "$promtool"
+	) || echo "gdb-proof.sh: could not take promtool out of Debian's prometheus package" >&2
+fi
+
 outlog=$out/vm-logs/gdb-guest-$kver.out
 rm -f "$outlog"
 sock=$tmp/gdb.sock
@@ -95,6 +112,22 @@ if [ -z "$ready" ] || [ -z "$version" ]; then
 	echo "$pass passed, $failed failed"
 	exit 1
 fi
+# promtool on what a scrape of the live module would bring.
+tr -d '\r' <"$outlog" | sed -n '/^METRICS-BEGIN$/,/^METRICS-END$/p' | sed '1d;$d' >"$tmp/metrics"
+has "the VM's metrics: a record" '^kvm_lstar_vcpu_info\{' "$(cat "$tmp/metrics")"
+if lint=$("$promtool" check metrics <"$tmp/metrics" 2>&1); then ok; else
+	bad "promtool check metrics: $lint"
+fi
+# ... and it can fail: a counter without _total, a family without HELP.
+sed 's/^\(.*\)kvm_lstar_evictions_total/\1kvm_lstar_evictions/; /^# HELP kvm_lstar_vms /d' \
+	"$tmp/metrics" >"$tmp/metrics.bad"
+if "$promtool" check metrics <"$tmp/metrics.bad" >/dev/null 2>&1; then
+	bad "promtool finds nothing wrong with a spoilt copy: this check cannot fail"
+else
+	ok
+fi
+[ -z "$demo" ] || echo "# kvm-lstar metrics in the bench: promtool check metrics finds nothing to fix"
+
 field() { echo "$ready" | sed -n "s/.* $1=\([^ ]*\).*/\1/p"; }
 lstar=$(field lstar) cstar=$(field cstar) sysenter=$(field sysenter_eip)
 offset=$(field offset) release=$(field release)

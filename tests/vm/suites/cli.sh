@@ -137,6 +137,34 @@ same "user list: only the user's VM" 1 \
 hasnt "user list: not root's" "\"pid\": $g1," "$out"
 wait $gu
 
+# --- metrics (Prometheus text) ----------------------------------------------------
+expect "metrics" 0 kvm-lstar metrics
+has "metrics: module_info" '^kvm_lstar_module_info\{version="[^"]+",intercept="(active|off|disabled)",svm="(active|off|disabled)"\} 1$' "$out"
+has "metrics: a record's info" \
+	"^kvm_lstar_vcpu_info\{vm=\"$vm\",vcpu=\"0\",pid=\"$g1\",source=\"(intercept|sample)\",lstar=\"$v0\",current=\"$v0\"\} 1$" "$out"
+has "metrics: a record's epoch" "^kvm_lstar_vcpu_epoch\{vm=\"$vm\",vcpu=\"2\"\} 1$" "$out"
+has "metrics: a counter" '^kvm_lstar_evictions_total [0-9]+$' "$out"
+same "metrics: kvm_lstar_records is what list shows" "$(kvm-lstar list --json | grep -c '^{')" \
+	"$(printf '%s\n' "$out" | sed -n 's/^kvm_lstar_records //p')"
+ts=$(printf '%s\n' "$out" | sed -n "s/^kvm_lstar_vcpu_capture_timestamp_seconds{vm=\"$vm\",vcpu=\"0\"} \([0-9]*\)\..*/\1/p")
+age=$(( $(date +%s) - ${ts:-0} ))
+[ "$age" -ge 0 ] && [ "$age" -lt $((120 * slow)) ] && ok ||
+	bad "metrics: the capture timestamp ($ts) is not the last minutes' Unix time ($(date +%s))"
+same "metrics: each family's HELP and TYPE come before its samples" "" \
+	"$(printf '%s\n' "$out" | awk '/^# TYPE /{ t[$3] = 1; next } /^#/{ next }
+		{ n = $1; sub(/\{.*/, "", n); if (!(n in t)) print n }')"
+as_user "kvm-lstar metrics"
+check_rc "user metrics" 0
+has "user metrics: the user's VM" "pid=\"$gu\"" "$out"
+hasnt "user metrics: not root's" "pid=\"$g1\"" "$out"
+mkdir -p $t/textfile
+expect "metrics --output" 0 kvm-lstar metrics --output $t/textfile/kvm_lstar.prom
+same "metrics --output: the file alone (no temporary left)" kvm_lstar.prom "$(ls -A $t/textfile)"
+same "metrics --output: readable by node_exporter's user" 644 "$(stat -c %a $t/textfile/kvm_lstar.prom)"
+has "metrics --output: the records" "^kvm_lstar_vcpu_info\{vm=\"$vm\",vcpu=\"1\"" "$(cat $t/textfile/kvm_lstar.prom)"
+expect "metrics --output into a missing directory" 1 kvm-lstar metrics --output $t/nodir/kvm_lstar.prom
+has "metrics --output: names the directory" 'cannot create a file in .*nodir' "$err"
+
 # --- kaslr: witnesses (CSTAR, SYSENTER_EIP) at this kernel's own entry points --
 compat_link=0x$(awk '$3 == "entry_SYSCALL_compat" { print $1; exit }' $map)
 sysenter_link=0x$(awk '$3 == "entry_SYSENTER_compat" { print $1; exit }' $map)
