@@ -45,6 +45,7 @@
 #define KL_HASH_BITS	14
 #define KL_OWNER_BITS	6
 #define KL_REFUSAL_BITS	8
+#define KL_REFUSAL_WAYS	4
 #define KL_SCAN_PERIOD	(HZ / 2)
 /* Evictions one vCPU's first exit may do; the rest wait for a trim. */
 #define KL_EVICT_PER_CREATE 8
@@ -160,9 +161,12 @@ static DEFINE_PER_CPU(struct kl_cache, kl_cache);
 /*
  * The vCPUs refused last, so that "refused" counts vCPUs, not their exits,
  * and a vCPU refused on one CPU is not tried again on another until kl_gen
- * moves.  Two refused vCPUs sharing a slot may each be counted twice.
+ * moves.  A set of ways per hash of the vCPU: with one slot, two refused
+ * vCPUs of one hash took it from each other at every exit, and each exit
+ * counted (seen: 269 for 3 vCPUs).  Past KL_REFUSAL_WAYS refused vCPUs
+ * of one hash, the last way is shared and its vCPUs count again.
  */
-static struct kl_refusal kl_refusals[1 << KL_REFUSAL_BITS];
+static struct kl_refusal kl_refusals[1 << KL_REFUSAL_BITS][KL_REFUSAL_WAYS];
 
 /* Is @f the refusal of @vcpu, seen again at a later exit? */
 static bool kl_refusal_of(struct kl_refusal *f, struct kvm_vcpu *vcpu)
@@ -556,12 +560,39 @@ static struct kl_vcpu *kl_record_alloc(const void *vcpu, const void *kvm,
 	return r;
 }
 
-/* Note one more refused vCPU, once per vCPU (kl_lock held). */
-static void kl_refuse(struct kl_refusal *slot, struct kvm_vcpu *vcpu)
+/*
+ * Is @vcpu refused in @set under generation @gen (any generation when
+ * @any), seen again at a later exit?  The way that says so, or NULL.
+ */
+static struct kl_refusal *kl_refusal_find(struct kl_refusal *set, struct kvm_vcpu *vcpu,
+					  unsigned long gen, bool any)
 {
-	if (!kl_refusal_of(slot, vcpu))
+	int i;
+
+	for (i = 0; i < KL_REFUSAL_WAYS; i++)
+		if ((any || READ_ONCE(set[i].gen) == gen) && kl_refusal_of(&set[i], vcpu))
+			return &set[i];
+	return NULL;
+}
+
+/* Note one more refused vCPU, once per vCPU (kl_lock held). */
+static void kl_refuse(struct kl_refusal *set, struct kvm_vcpu *vcpu)
+{
+	struct kl_refusal *f = kl_refusal_find(set, vcpu, 0, true);
+	int i;
+
+	if (!f) {
 		atomic64_inc(&kl_refused);
-	kl_refusal_set(slot, vcpu, kl_gen);
+		/* A free way, or one of an older table (retried anyway). */
+		f = &set[KL_REFUSAL_WAYS - 1];
+		for (i = 0; i < KL_REFUSAL_WAYS; i++) {
+			if (!set[i].vcpu || set[i].gen != kl_gen) {
+				f = &set[i];
+				break;
+			}
+		}
+	}
+	kl_refusal_set(f, vcpu, kl_gen);
 }
 
 /*
@@ -572,14 +603,14 @@ static void kl_refuse(struct kl_refusal *slot, struct kvm_vcpu *vcpu)
  */
 static struct kl_vcpu *kl_record_create(struct kvm_vcpu *vcpu, unsigned long *gen)
 {
-	struct kl_refusal *slot = &kl_refusals[hash_ptr(vcpu, KL_REFUSAL_BITS)];
+	struct kl_refusal *set = kl_refusals[hash_ptr(vcpu, KL_REFUSAL_BITS)];
 	kuid_t uid = current_uid();
 	struct kl_owner *o, *spare_o;
 	struct kl_vm *vm, *spare_vm;
 	struct kl_vcpu *r;
 	int err = -ENOMEM;
 
-	if (READ_ONCE(slot->gen) == *gen && kl_refusal_of(slot, vcpu))
+	if (kl_refusal_find(set, vcpu, *gen, false))
 		return ERR_PTR(-ENOSPC);
 	r = kl_record_alloc(vcpu, vcpu->kvm, vcpu->vcpu_id, GFP_ATOMIC | __GFP_NOWARN);
 	spare_vm = kzalloc(sizeof(*spare_vm), GFP_ATOMIC | __GFP_NOWARN);
@@ -591,7 +622,7 @@ static struct kl_vcpu *kl_record_create(struct kvm_vcpu *vcpu, unsigned long *ge
 	spin_lock(&kl_lock);
 	vm = kl_vm_live(vcpu);
 	if (!kl_make_room(vm ? vm->owner : kl_owner_find(uid))) {
-		kl_refuse(slot, vcpu);
+		kl_refuse(set, vcpu);
 		err = -ENOSPC;
 		goto unlock;
 	}

@@ -459,6 +459,48 @@ static void kl_st_table(struct kvm_vcpu *v, struct kvm *kvm, struct kvm *kvm2)
 	rcu_barrier();
 }
 
+/*
+ * Refused vCPUs whose addresses hash alike are each counted once: with one
+ * slot per hash they took it from each other at every exit, and every
+ * exit counted.  Two such addresses among 64 (256 sets) are all but sure.
+ */
+static void kl_st_refusal_ways(struct kvm *kvm)
+{
+	struct kvm_vcpu *vs = kvcalloc(64, sizeof(*vs), GFP_KERNEL);
+	struct kvm_vcpu *a = NULL, *b = NULL, *c;
+	int i, j, k;
+	s64 ref;
+
+	if (!vs)
+		return;
+	for (i = 0; i < 64 && !b; i++)
+		for (j = i + 1; j < 64 && !b; j++)
+			if (hash_ptr(&vs[i], KL_REFUSAL_BITS) == hash_ptr(&vs[j], KL_REFUSAL_BITS)) {
+				a = &vs[i];
+				b = &vs[j];
+			}
+	c = a == &vs[0] ? &vs[63] : &vs[0];
+	if (b && c != b) {
+		a->kvm = b->kvm = c->kvm = kvm;
+		a->vcpu_id = 1;
+		b->vcpu_id = 2;
+		WRITE_ONCE(kl_max_records_per_uid, 1);
+		KL_CHECK(kl_st_find(c) != NULL);	/* the uid's one record */
+		ref = atomic64_read(&kl_refused);
+		for (k = 0; k < 8; k++)
+			KL_CHECK(!kl_st_find(a) && !kl_st_find(b));
+		KL_CHECK(atomic64_read(&kl_refused) == ref + 2);
+		WRITE_ONCE(kl_max_records_per_uid, 0);
+		kernel_param_lock(THIS_MODULE);
+		kl_records_trim();
+		kernel_param_unlock(THIS_MODULE);
+		kl_clear(NULL);
+		flush_workqueue(kl_wq);
+		rcu_barrier();
+	}
+	kvfree(vs);
+}
+
 int kl_selftest(void)
 {
 	struct kvm_vcpu *v = kvcalloc(3, sizeof(*v), GFP_KERNEL);
@@ -478,6 +520,7 @@ int kl_selftest(void)
 	kl_st_identity(v, kvm, kvm2);
 	kl_st_task_retry();
 	kl_st_table(v, kvm, kvm2);
+	kl_st_refusal_ways(kvm2);
 	/* What users see starts from zero. */
 	atomic64_set(&kl_refused, refused);
 	atomic64_set(&kl_evictions, evictions);
