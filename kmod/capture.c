@@ -51,7 +51,7 @@ struct kl_svm_head {
 	} vmcb01;
 };
 
-static u8 kl_svm = KVM_LSTAR_PATH_OFF;
+static u8 kl_svm __read_mostly = KVM_LSTAR_PATH_OFF;
 static u8 kl_intercept = KVM_LSTAR_PATH_OFF;
 static DEFINE_SPINLOCK(kl_svm_lock);
 
@@ -184,7 +184,50 @@ static noinline void kl_sample(struct kl_vcpu *r, const struct vmcb *vmcb)
 	kl_observe_seen(r, &seen, KVM_LSTAR_SOURCE_SAMPLE);
 }
 
-static void kl_probe_exit(void *data, struct kvm_vcpu *vcpu, u32 isa)
+/*
+ * Everything kl_probe_exit() would find, on the exit of a vCPU whose
+ * record this CPU saw last, when it would do nothing: the common exit.
+ * Inline, no lock, no call; the same tests in the same order, each on
+ * the record's first cache line or the vCPU's own fields:
+ *  - the cached record is still this vCPU's (kl_record_find(): the
+ *    generation, the VM, the exit counter that must have grown);
+ *  - the task that runs it is the one the kvm_msr probe will look up;
+ *  - its guest is not a hypervisor, and was not at the last exit;
+ *  - on SVM, vmcb01 is the one validated, and its LSTAR is r->skip.
+ * Protected vCPUs are protected before their first exit (SEV-ES at
+ * LAUNCH_UPDATE_VMSA, TDX from creation), so their record never has a
+ * validated vmcb01 and they take the slow path; test builds, whose uid
+ * switch can turn a running vCPU protected, ask at every exit.
+ * True: this exit has nothing new, and the record has seen it.
+ */
+static __always_inline bool kl_exit_nothing_new(struct kvm_vcpu *vcpu)
+{
+	struct kl_cache *c = this_cpu_ptr(&kl_cache);
+	struct kl_vcpu *r = c->rec;
+	u64 exits = vcpu->stat.exits;
+	struct vmcb *p;
+
+	if (unlikely(c->vcpu != vcpu || c->gen != READ_ONCE(kl_gen) || !r))
+		return false;
+	if (unlikely(exits <= r->last_exits || r->kvm != vcpu->kvm ||
+		     READ_ONCE(r->task) != current))
+		return false;
+	if (unlikely(kl_guest_is_hypervisor(vcpu) || READ_ONCE(r->hv_now)))
+		return false;
+	if (kl_test_protected())	/* false but in test builds */
+		return false;
+	if (kl_svm_state() == KVM_LSTAR_PATH_ACTIVE) {
+		p = READ_ONCE(container_of(vcpu, struct kl_svm_head, vcpu)->vmcb01.ptr);
+		if (unlikely(!p || p != r->vmcb ||
+			     READ_ONCE(p->save.lstar) != READ_ONCE(r->skip)))
+			return false;
+	}
+	r->last_exits = exits;
+	return true;
+}
+
+/* Every other exit: the record found or made, and each case handled. */
+static noinline void kl_exit_slow(struct kvm_vcpu *vcpu)
 {
 	struct kl_vcpu *r;
 	struct vmcb *vmcb;
@@ -219,6 +262,23 @@ static void kl_probe_exit(void *data, struct kvm_vcpu *vcpu, u32 isa)
 	kl_sample(r, vmcb);
 out:
 	rcu_read_unlock();
+}
+
+/*
+ * The fast path runs with preemption off: this CPU's cache entry stays
+ * this CPU's, and the section is an RCU read-side one (6.1 calls probes so
+ * already; 7.2 calls them under SRCU, preemptible), so the record it reads
+ * cannot be freed under it.
+ */
+static void kl_probe_exit(void *data, struct kvm_vcpu *vcpu, u32 isa)
+{
+	bool done;
+
+	preempt_disable_notrace();
+	done = kl_exit_nothing_new(vcpu);
+	preempt_enable_notrace();
+	if (unlikely(!done))
+		kl_exit_slow(vcpu);
 }
 
 /*

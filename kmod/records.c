@@ -126,37 +126,8 @@ static unsigned int kl_nr_records, kl_nr_vms;
 static atomic64_t kl_evictions, kl_alloc_fails, kl_refused, kl_events_lost;
 static bool kl_ready;			/* tables exist (kernel_param_lock) */
 
-/*
- * kl_gen changes whenever a record leaves the vcpu hash or the limits
- * change.  It turns every per-CPU cache entry stale at once, and lets a
- * refused vCPU try again.
- */
-static unsigned long kl_gen;
-
-/*
- * A refused vCPU, known as a record is (see kl_record_stale()): its
- * address, its VM, and its exit counter, which must grow from one sight to
- * the next, or the address belongs to a new vCPU.
- */
-struct kl_refusal {
-	const void *vcpu;
-	const void *kvm;
-	u64 exits;
-	unsigned long gen;	/* kl_gen when refused */
-};
-
-/*
- * One-entry per-CPU cache in front of the hash: a vCPU thread mostly exits
- * on the same CPU again.  A refused vCPU is cached too (rec NULL, refusal
- * set), so that it does not try again until the table changes.
- */
-struct kl_cache {
-	const void *vcpu;
-	struct kl_vcpu *rec;
-	unsigned long gen;
-	struct kl_refusal refusal;
-};
-static DEFINE_PER_CPU(struct kl_cache, kl_cache);
+unsigned long kl_gen __read_mostly;	/* records.h */
+DEFINE_PER_CPU(struct kl_cache, kl_cache);
 
 /*
  * The vCPUs refused last, so that "refused" counts vCPUs, not their exits,

@@ -18,6 +18,7 @@
 #include <linux/bits.h>
 #include <linux/list.h>
 #include <linux/list_nulls.h>
+#include <linux/percpu-defs.h>
 #include <linux/rcupdate.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
@@ -50,15 +51,24 @@ struct kl_seen {
 #define KL_SEEN_ALL	(KL_SEEN_LSTAR | (KL_SEEN_LSTAR - 1))
 
 struct kl_vcpu {
-	/* What the probes read on every exit, together in one cache line. */
+	/*
+	 * What the exit probe reads on every exit, and the one field it
+	 * writes (last_exits), alone in the first cache line: no netlink
+	 * walk reads them, so a dump does not pull the line from the CPU
+	 * that runs the vCPU.
+	 */
 	const void *vcpu;		/* key only */
 	const void *kvm;		/* key only: the VM it was first seen in */
 	const void *task;		/* key only: task that last exited it */
 	struct vmcb *vmcb;		/* this vCPU's vmcb01 as last validated */
 	u64 last_exits;			/* vcpu->stat.exits at last sight */
 	u64 skip;			/* LSTAR the sampler skips: kl_skip_set() */
-	u32 vcpu_id;
 	bool hashed;			/* findable by vcpu (kl_lock) */
+	bool hv_now;			/* its guest is a hypervisor now (kvm_msr) */
+	/* The rest of the line: what only a capture's event touches. */
+	u8 ev_held;			/* over budget: the event to send later */
+	unsigned int ev_count;		/* events sent in that window */
+	unsigned long ev_window;	/* jiffies: start of the event budget */
 
 	struct kl_vm *vm;
 	u64 seq;			/* creation order: dump cursor, index */
@@ -69,6 +79,7 @@ struct kl_vcpu {
 
 	/* Capture state: lock for writers, snapshot for readers. */
 	spinlock_t lock;
+	u32 vcpu_id;
 	u64 first;
 	u64 current_val;		/* latest LSTAR value */
 	u64 w_first[KL_W_NR];		/* each witness's first value this epoch */
@@ -79,20 +90,16 @@ struct kl_vcpu {
 	bool zero_seen;			/* LSTAR seen back at 0 since then */
 	bool changed;
 	bool hypervisor;		/* its guest enabled SVM/VMX this epoch */
-	bool hv_now;			/* ... and has it on now (for kvm_msr) */
 	u8 unavailable;			/* enum kvm_lstar_unavailable, for good */
 	u8 source;
-	unsigned long ev_window;	/* jiffies: start of the event budget */
-	unsigned int ev_count;		/* events sent in that window */
-	u8 ev_held;			/* over budget: the event to send later */
 	/* Here, in a hole: the record stays one kmalloc-256 object. */
 	u8 w_loose;			/* KL_SEEN_W(): w_first[] waits for an epoch */
 	u8 w_changed;			/* KL_SEEN_W(): rewritten this epoch */
 	u8 w_window;			/* sampled exits left to read witnesses in */
+	bool unlinked;			/* freed after a grace period: never held again */
 
 	/* On kl_held while an event is held (kl_held_lock). */
 	struct list_head held_node;
-	bool unlinked;			/* freed after a grace period: never held again */
 
 	struct rcu_head rcu;
 };
@@ -103,6 +110,43 @@ struct kl_vcpu {
  */
 static_assert(sizeof(spinlock_t) > 4 || sizeof(struct kl_vcpu) <= 256,
 	      "struct kl_vcpu outgrows kmalloc-256");
+/* kmalloc-256 objects start on a cache line: the probe's line ends here. */
+static_assert(offsetof(struct kl_vcpu, vm) == 64,
+	      "struct kl_vcpu: the exit probe's fields are not one cache line");
+
+/*
+ * kl_gen changes whenever a record leaves the vcpu hash or the limits
+ * change.  It turns every per-CPU cache entry stale at once, and lets a
+ * refused vCPU try again.  Read on every exit on every CPU, written
+ * rarely: __read_mostly, away from the counters other CPUs bump.
+ */
+extern unsigned long kl_gen;
+
+/*
+ * A refused vCPU, known as a record is (see kl_record_stale()): its
+ * address, its VM, and its exit counter, which must grow from one sight to
+ * the next, or the address belongs to a new vCPU.
+ */
+struct kl_refusal {
+	const void *vcpu;
+	const void *kvm;
+	u64 exits;
+	unsigned long gen;	/* kl_gen when refused */
+};
+
+/*
+ * One-entry per-CPU cache in front of the hash: a vCPU thread mostly exits
+ * on the same CPU again.  A refused vCPU is cached too (rec NULL, refusal
+ * set), so that it does not try again until the table changes.  Written
+ * by kl_record_find() only; capture.c's exit fast path reads it.
+ */
+struct kl_cache {
+	const void *vcpu;
+	struct kl_vcpu *rec;
+	unsigned long gen;
+	struct kl_refusal refusal;
+};
+DECLARE_PER_CPU(struct kl_cache, kl_cache);
 
 /*
  * For the probes, inside rcu_read_lock(): a record stays valid until the

@@ -39,8 +39,9 @@ pkgs=(
 	debhelper dh-dkms dpkg-dev fakeroot lintian debootstrap
 	debian-archive-keyring systemd
 	# make bench: hyperfine times the symbol lookup against nm and readelf
-	# (binutils)
-	hyperfine binutils
+	# (binutils); libbpf-dev (with clang, above) builds the BPF peer that
+	# step 7 measures beside the module
+	hyperfine binutils libbpf-dev
 	# make lint: the shell code
 	shellcheck
 	# make cli-test: kaslr --format's output, read by the consumers Debian

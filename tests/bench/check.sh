@@ -7,8 +7,9 @@
 #   - it passes, ends with well-formed "BENCH name=number" lines (every
 #     figure the issue names, once) and writes the same to results.txt;
 #   - inside the VM, each step with its inner command failing (exits,
-#     latency, scale, dump, flood; exits on Intel too) fails vm-bench.sh
-#     (--prove-faults);
+#     latency, scale, dump, flood; exits on Intel too; exits and the BPF
+#     peer's capture check in the instruction-count boot) fails
+#     vm-bench.sh (--prove-faults);
 #   - a failing host step (symbol) and a failing VM step (exits) each fail
 #     the whole bench, end to end, with no BENCH line and no results.txt.
 set -uo pipefail
@@ -46,7 +47,7 @@ keep_console() {
 
 required=(exit_ratio event_latency_p50_us event_latency_p99_us poll100ms_latency_p50_us
 	dump4096_ms record_bytes exit_ratio_4096 exit_ratio_under_flood symbol_speedup_nm
-	map_lookup_vs_grep exit_ratio_vmx)
+	map_lookup_vs_grep exit_ratio_vmx exit_ratio_vs_bpf)
 
 echo "== the bench at tiny sizes (and, in the VM, each step's fault)"
 bench --quick --prove-faults >"$tmp/ok.out" 2>&1
@@ -82,6 +83,13 @@ done
 if grep -q "^  --fault exits: exit 1 (vm-bench: FAIL: " "$tmp/run/vmx.out"; then ok; else
 	bad "no proof on the Intel bench that a failing exits step fails the bench"
 fi
+# Step 7 (icount): its exits, and the BPF peer's capture check, which must
+# fail when the peer's map holds nothing.
+for s in exits peer; do
+	if grep -q "^  --fault $s: exit 1 (vm-bench: FAIL: " "$tmp/run/icount.out"; then ok; else
+		bad "no proof in the instruction-count boot that a failing $s step fails the bench"
+	fi
+done
 
 # fails STEP WHAT: the bench with STEP's inner command failing must fail.
 fails() {

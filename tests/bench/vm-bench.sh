@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# tests/bench/vm-bench.sh [--quick] [--flood | --vmx] [--prove-faults] [--fault STEP]:
+# tests/bench/vm-bench.sh [--quick] [--flood | --vmx | --icount] [--prove-faults] [--fault STEP]:
 # the part of `make bench` that runs inside the VM bench (tests/bench/bench.sh
 # boots it):
 #   1. cost per VM exit: one VM making CPUID exits in segments, kvm_lstar
@@ -24,6 +24,14 @@
 # With --vmx, only this, in a boot of its own on the Intel bench (Bochs):
 #   6. cost per VM exit on VMX: step 1's method with kvm-intel, where the
 #      module's exit probe has no sample to take and LSTAR is intercepted.
+# With --icount, only this, in a boot of its own whose clock counts
+# instructions (tests/vm/run --icount), the method of record for exit costs:
+#   7. step 1's switches, where a segment's rate is exits per 10^9 guest
+#      instructions: the null switch, kvm_lstar loaded against unloaded,
+#      and the BPF peer (tests/bench/bpf/lstar-peer.bpf.c, what a user
+#      would write instead of the module) against nothing and against
+#      kvm_lstar; first it checks that the peer captures the guest's LSTAR,
+#      the value kvm_lstar records.
 # Prints "RESULT NAME=NUMBER" and "INFO NAME=TEXT" lines for bench.sh's
 # table, and progress lines.  Any step that fails ends the script with a
 # "vm-bench: FAIL: ..." line and exit 1: no partial result is passed off
@@ -34,16 +42,18 @@
 #                   then fails: exits (lstar-bench exits refuses its arguments),
 #                   latency (the watch client exits), scale (lstar-bench
 #                   many refuses its arguments), dump (fewer records than
-#                   expected), flood (the flood client exits at once)
+#                   expected), flood (the flood client exits at once), peer
+#                   (the BPF peer's map is emptied before it is compared)
 #   --prove-faults  after the measurements, run this script again with
 #                   each --fault (quick sizes) and check that each fails
 set -u
-quick=0 fault='' prove=0 flood=0 vmx=0
+quick=0 fault='' prove=0 flood=0 vmx=0 icount=0
 while [ $# -gt 0 ]; do
 	case $1 in
 	--quick) quick=1; shift ;;
 	--flood) flood=1; shift ;;
 	--vmx) vmx=1; shift ;;
+	--icount) icount=1; shift ;;
 	--prove-faults) prove=1; shift ;;
 	--fault) fault=${2:?}; shift 2 ;;
 	*) echo "vm-bench: unknown argument '$1'" >&2; exit 2 ;;
@@ -165,6 +175,7 @@ prove_faults() {
 	local s rc why args=(--quick)
 	[ $flood = 1 ] && args+=(--flood)
 	[ $vmx = 1 ] && args+=(--vmx)
+	[ $icount = 1 ] && args+=(--icount)
 	echo "== each step, with its inner command failing, must fail the bench"
 	for s in "$@"; do
 		timeout 90 bash "$0" "${args[@]}" --fault "$s" >$t/fault-$s.out 2>&1
@@ -250,7 +261,7 @@ flood_step() {
 	n=$(grep -c '^flood uid=65534 requests=[1-9]' $t/flood.out)
 	[ "$n" -ge 1 ] || fail "no flood client ran a whole segment: $(tail -n 3 $t/flood.out)"
 	if grep -Ev '^flood uid=65534 (requests|null loops)=[1-9]' $t/flood.out | grep -q .; then
-		fail "the flood client said: $(grep -v '^flood uid=' $t/flood.out | head -n 3)"
+		fail "the flood client said: $(grep -Ev '^flood uid=65534 (requests|null loops)=[1-9]' $t/flood.out | head -n 3)"
 	fi
 	result flood_requests_per_s "$(awk '{
 			for (i = 1; i <= NF; i++) {
@@ -285,18 +296,72 @@ if [ $vmx = 1 ]; then
 	echo "vm-bench: done"
 	exit 0
 fi
+
+# ---- 7. cost per VM exit in instructions (--icount: a boot of its own) ---------
+# The switches are idempotent: lstar-bench runs OFF once more at the end.
+peer_dir=/sys/fs/bpf/kvm-lstar-peer
+peer_on="[ -e $peer_dir/link ] || lstar-peer attach /usr/share/kvm-lstar/lstar-peer.bpf.o $peer_dir"
+peer_off="[ ! -e $peer_dir/link ] || lstar-peer detach $peer_dir"
+mod_on="/sbin/modprobe kvm_lstar"
+mod_off="/sbin/modprobe -r kvm_lstar"
+
+# peer_check: the BPF peer and kvm_lstar both watch one VM's exits; the
+# peer's map must hold the LSTAR kvm_lstar recorded for its vCPU, or its
+# cost would be the cost of a program that does not do the job.
+peer_check() {
+	local want got out
+	lstar-peer forget $peer_dir 2>/dev/null
+	module_on
+	kvm-lstar clear >/dev/null || fail "kvm-lstar clear failed"
+	sh -c "$peer_on" || fail "cannot attach the BPF peer"
+	out=$(lstar-bench exits --count 2000 2>&1) || fail "lstar-bench exits failed: $out"
+	sh -c "$peer_off" || fail "cannot detach the BPF peer"
+	want=$(kvm-lstar list --json | jq -r .lstar | sort -u)
+	[ "$fault" = peer ] && { lstar-peer forget $peer_dir; sh -c "$peer_on && $peer_off"; }
+	got=$(lstar-peer dump $peer_dir | sed -n 's/.* lstar=//p' | sort -u)
+	lstar-peer forget $peer_dir || fail "cannot unpin the BPF peer's map"
+	[ -n "$want" ] && [ "$want" != 0x0 ] || fail "kvm_lstar recorded no LSTAR for the exits VM: '$want'"
+	[ "$got" = "$want" ] || fail "the BPF peer captured '$got', kvm_lstar recorded '$want'"
+	echo "  the BPF peer and kvm_lstar both captured LSTAR $want"
+	info peer_lstar "$want"
+}
+
+if [ $icount = 1 ]; then
+	grep -qw svm /proc/cpuinfo || fail "--icount needs the AMD bench (tests/vm/run --icount)"
+	grep -q "^[^ ]* /sys/fs/bpf bpf " /proc/mounts || mount -t bpf bpf /sys/fs/bpf ||
+		fail "cannot mount the bpf file system on /sys/fs/bpf"
+	mkdir -p $peer_dir || fail "cannot make $peer_dir"
+	echo "== 7. cost per VM exit in instructions: the clock counts them, segments of $SEG_MS ms"
+	info exit_segment_ms "$SEG_MS"
+	peer_check
+	module_on
+	exits exit_null_ratio true true
+	exits exit_ratio "$mod_on" "$mod_off"
+	result exit_rate_loaded "$rate_on"
+	result exit_rate_unloaded "$rate_off"
+	exits exit_ratio_bpf "$peer_on" "$peer_off"
+	result exit_rate_bpf "$rate_on"
+	exits exit_ratio_vs_bpf "$peer_off; $mod_on" "$mod_off; $peer_on"
+	sh -c "$peer_off" || fail "cannot detach the BPF peer"
+	lstar-peer forget $peer_dir || fail "cannot unpin the BPF peer's map"
+	module_on
+	[ $prove = 1 ] && prove_faults exits peer
+	echo "vm-bench: done"
+	exit 0
+fi
+
 info scale_vms "$VMS"
 info scale_vcpus "$VCPUS"
 module_on
 
-# ---- 1. cost per VM exit ------------------------------------------------------
-echo "== 1. cost per VM exit: segments of $SEG_MS ms of CPUID exits, $STEADY steady comparisons"
+# ---- 1. cost per VM exit, wall clock ----------------------------------------
+echo "== 1. cost per VM exit (wall clock): segments of $SEG_MS ms of CPUID exits, $STEADY steady comparisons"
 echo "  first a switch that changes nothing (the method's own noise), then kvm_lstar"
 echo "  unloaded and loaded in turn"
-exits exit_null_ratio true true
-exits exit_ratio "/sbin/modprobe kvm_lstar" "/sbin/modprobe -r kvm_lstar"
-result exit_rate_loaded "$rate_on"
-result exit_rate_unloaded "$rate_off"
+exits exit_null_ratio_wall true true
+exits exit_ratio_wall "$mod_on" "$mod_off"
+result exit_rate_wall_loaded "$rate_on"
+result exit_rate_wall_unloaded "$rate_off"
 module_on
 info exit_segment_ms "$SEG_MS"
 

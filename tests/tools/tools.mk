@@ -99,3 +99,18 @@ $(O)/bench/mkelf: tests/tools/mkelf.c tests/tools/synth.h
 $(O)/bench/mkmap: tests/tools/mkmap.c tests/tools/synth.h
 	@mkdir -p $(dir $@)
 	$(CC) $(USER_CFLAGS) -o $@ $<
+
+# lstar-peer and its BPF object: the program a user would write instead of
+# kvm_lstar, which make bench measures beside it (tests/bench/bpf/).  The
+# object is CO-RE (struct layouts from the running kernel's BTF), one build
+# for every kernel; tests/vm/run puts it in /usr/share/kvm-lstar/.
+USER_TARGETS += $(O)/tests/bin/lstar-peer $(O)/tests/bpf/lstar-peer.bpf.o
+
+$(O)/tests/bin/lstar-peer: tests/tools/lstar-peer.c
+	@mkdir -p $(dir $@)
+	$(CC) $(USER_CFLAGS) -static -o $@ $< -lbpf -lelf -lz
+
+$(O)/tests/bpf/lstar-peer.bpf.o: tests/bench/bpf/lstar-peer.bpf.c
+	@mkdir -p $(dir $@)
+	clang -O2 -g -Wall -Werror -target bpf -I/usr/include/$(shell $(CC) -dumpmachine) \
+		-c -o $@ $<
