@@ -185,43 +185,74 @@ static noinline void kl_sample(struct kl_vcpu *r, const struct vmcb *vmcb)
 }
 
 /*
- * Everything kl_probe_exit() would find, on the exit of a vCPU whose
- * record this CPU saw last, when it would do nothing: the common exit.
- * Inline, no lock, no call; the same tests in the same order, each on
- * the record's first cache line or the vCPU's own fields:
- *  - the cached record is still this vCPU's (kl_record_find(): the
- *    generation, the VM, the exit counter that must have grown);
- *  - the task that runs it is the one the kvm_msr probe will look up;
- *  - its guest is not a hypervisor, and was not at the last exit;
- *  - on SVM, vmcb01 is the one validated, and its LSTAR is r->skip.
+ * The common exit: this CPU's cached record, still the vCPU's, whose exit
+ * has nothing new.  Inline, no lock, no call, preemption off (the caller):
+ * the same answer kl_exit_slow() would reach, from fewer loads.  Why each
+ * load is there:
+ *  - kl_cache.vcpu, .gen, kl_gen: this CPU saw this vCPU last, and no
+ *    record left the table since (the record is still hashed, so alive);
+ *  - .rec: NULL for a refused vCPU, which takes the slow path;
+ *  - vcpu->stat.exits, r->last_exits, vcpu->kvm, r->kvm: not a new vCPU
+ *    at a freed one's address (its counter must have grown since the last
+ *    sight, in the same VM: kl_record_stale()); the one store is the
+ *    counter's, into the record's first cache line, which only the probe
+ *    uses;
+ *  - r->task, current: the task the kvm_msr probe will look the record
+ *    up by (it has no vCPU argument);
+ *  - vcpu->arch.hflags, and EFER.SVME (SVM) or CR4.VMXE (VMX): the guest is
+ *    no hypervisor now, so what the save area holds is its own (an SVM
+ *    host refuses CR4.VMXE, a VMX host EFER.SVME: one bit per vendor);
+ *  - SVM: vmcb01's pointer, r->vmcb, its LSTAR, r->skip: the save area
+ *    validated for this vCPU, and LSTAR as last seen (the one compare the
+ *    sampler needs).  r->vmcb is NULL while the guest is a hypervisor
+ *    (hv_now) or its state protected, so those take the slow path too.
+ *    VMX samples nothing, so it reads r->hv_now instead.
  * Protected vCPUs are protected before their first exit (SEV-ES at
- * LAUNCH_UPDATE_VMSA, TDX from creation), so their record never has a
- * validated vmcb01 and they take the slow path; test builds, whose uid
- * switch can turn a running vCPU protected, ask at every exit.
- * True: this exit has nothing new, and the record has seen it.
+ * LAUNCH_UPDATE_VMSA, TDX from creation), so the slow path sees that
+ * first; test builds, whose uid switch can turn a running vCPU protected,
+ * ask at every exit.  True: nothing new, and the record has seen the exit.
  */
-static __always_inline bool kl_exit_nothing_new(struct kvm_vcpu *vcpu)
+static __always_inline struct kl_vcpu *kl_exit_cached(struct kvm_vcpu *vcpu, u64 *exits)
 {
-	struct kl_cache *c = this_cpu_ptr(&kl_cache);
-	struct kl_vcpu *r = c->rec;
-	u64 exits = vcpu->stat.exits;
-	struct vmcb *p;
+	struct kl_vcpu *r;
 
-	if (unlikely(c->vcpu != vcpu || c->gen != READ_ONCE(kl_gen) || !r))
+	if (unlikely(this_cpu_read(kl_cache.vcpu) != vcpu ||
+		     this_cpu_read(kl_cache.gen) != READ_ONCE(kl_gen)))
+		return NULL;
+	r = this_cpu_read(kl_cache.rec);
+	*exits = vcpu->stat.exits;
+	if (unlikely(!r || *exits <= r->last_exits || r->kvm != vcpu->kvm ||
+		     READ_ONCE(r->task) != current || kl_test_protected()))
+		return NULL;
+	return r;
+}
+
+static __always_inline bool kl_svm_exit_nothing_new(struct kvm_vcpu *vcpu)
+{
+	struct kl_vcpu *r;
+	struct vmcb *p;
+	u64 exits;
+
+	r = kl_exit_cached(vcpu, &exits);
+	if (unlikely(!r || (vcpu->arch.hflags & HF_GUEST_MASK) ||
+		     (READ_ONCE(vcpu->arch.efer) & EFER_SVME)))
 		return false;
-	if (unlikely(exits <= r->last_exits || r->kvm != vcpu->kvm ||
-		     READ_ONCE(r->task) != current))
+	p = READ_ONCE(container_of(vcpu, struct kl_svm_head, vcpu)->vmcb01.ptr);
+	if (unlikely(!p || p != r->vmcb || READ_ONCE(p->save.lstar) != READ_ONCE(r->skip)))
 		return false;
-	if (unlikely(kl_guest_is_hypervisor(vcpu) || READ_ONCE(r->hv_now)))
+	r->last_exits = exits;
+	return true;
+}
+
+static __always_inline bool kl_vmx_exit_nothing_new(struct kvm_vcpu *vcpu)
+{
+	struct kl_vcpu *r;
+	u64 exits;
+
+	r = kl_exit_cached(vcpu, &exits);
+	if (unlikely(!r || (vcpu->arch.hflags & HF_GUEST_MASK) ||
+		     (READ_ONCE(vcpu->arch.cr4) & X86_CR4_VMXE) || READ_ONCE(r->hv_now)))
 		return false;
-	if (kl_test_protected())	/* false but in test builds */
-		return false;
-	if (kl_svm_state() == KVM_LSTAR_PATH_ACTIVE) {
-		p = READ_ONCE(container_of(vcpu, struct kl_svm_head, vcpu)->vmcb01.ptr);
-		if (unlikely(!p || p != r->vmcb ||
-			     READ_ONCE(p->save.lstar) != READ_ONCE(r->skip)))
-			return false;
-	}
 	r->last_exits = exits;
 	return true;
 }
@@ -240,8 +271,12 @@ static noinline void kl_exit_slow(struct kvm_vcpu *vcpu)
 	if (unlikely(READ_ONCE(r->task) != current))
 		kl_record_note_task(r);
 	hyp = kl_guest_is_hypervisor(vcpu);
-	if (unlikely(hyp != READ_ONCE(r->hv_now)))
+	if (unlikely(hyp != READ_ONCE(r->hv_now))) {
 		WRITE_ONCE(r->hv_now, hyp);
+		/* The SVM fast path compares no save area of a hypervisor. */
+		if (hyp)
+			WRITE_ONCE(r->vmcb, NULL);
+	}
 	/* Once protected, for the record's life (as KVM's flag is). */
 	if (unlikely(READ_ONCE(r->unavailable) || kl_guest_is_protected(vcpu))) {
 		if (!READ_ONCE(r->unavailable))
@@ -265,21 +300,36 @@ out:
 }
 
 /*
- * The fast path runs with preemption off: this CPU's cache entry stays
- * this CPU's, and the section is an RCU read-side one (6.1 calls probes so
- * already; 7.2 calls them under SRCU, preemptible), so the record it reads
- * cannot be freed under it.
+ * One probe per vendor, chosen at load: each tests its own bit, and the
+ * VMX one reads no save area.  The fast path runs with preemption off:
+ * this CPU's cache entry stays this CPU's, and the section is an RCU
+ * read-side one (6.1 calls probes so already, with interrupts on; 7.2
+ * under SRCU, preemptible), so the record it reads cannot be freed under
+ * it.  notrace: no ftrace call site on every exit.
  */
-static void kl_probe_exit(void *data, struct kvm_vcpu *vcpu, u32 isa)
+static notrace void kl_probe_exit_svm(void *data, struct kvm_vcpu *vcpu, u32 isa)
 {
 	bool done;
 
 	preempt_disable_notrace();
-	done = kl_exit_nothing_new(vcpu);
+	done = kl_svm_exit_nothing_new(vcpu);
 	preempt_enable_notrace();
 	if (unlikely(!done))
 		kl_exit_slow(vcpu);
 }
+
+static notrace void kl_probe_exit_vmx(void *data, struct kvm_vcpu *vcpu, u32 isa)
+{
+	bool done;
+
+	preempt_disable_notrace();
+	done = kl_vmx_exit_nothing_new(vcpu);
+	preempt_enable_notrace();
+	if (unlikely(!done))
+		kl_exit_slow(vcpu);
+}
+
+static void (*kl_probe_exit)(void *data, struct kvm_vcpu *vcpu, u32 isa);
 
 /*
  * What an intercepted write of @ecx says: LSTAR, a witness, a boot, or
@@ -349,9 +399,11 @@ int kl_probes_attach(void)
 
 	kl_intercept = KVM_LSTAR_PATH_ACTIVE;
 	if (boot_cpu_has(X86_FEATURE_SVM)) {
+		kl_probe_exit = kl_probe_exit_svm;
 		kl_svm = KVM_LSTAR_PATH_ACTIVE;
 		kl_paths_set(kl_intercept, kl_svm, "");
 	} else {
+		kl_probe_exit = kl_probe_exit_vmx;
 		kl_svm = KVM_LSTAR_PATH_OFF;
 		kl_paths_set(kl_intercept, kl_svm,
 			     "host CPU has no SVM: capture at intercepted writes only");
