@@ -307,26 +307,25 @@ out:
  * under SRCU, preemptible), so the record it reads cannot be freed under
  * it.  notrace: no ftrace call site on every exit.
  */
-static notrace void kl_probe_exit_svm(void *data, struct kvm_vcpu *vcpu, u32 isa)
+static __always_inline void kl_probe_exit_on(struct kvm_vcpu *vcpu, bool svm)
 {
 	bool done;
 
 	preempt_disable_notrace();
-	done = kl_svm_exit_nothing_new(vcpu);
+	done = svm ? kl_svm_exit_nothing_new(vcpu) : kl_vmx_exit_nothing_new(vcpu);
 	preempt_enable_notrace();
 	if (unlikely(!done))
 		kl_exit_slow(vcpu);
 }
 
+static notrace void kl_probe_exit_svm(void *data, struct kvm_vcpu *vcpu, u32 isa)
+{
+	kl_probe_exit_on(vcpu, true);
+}
+
 static notrace void kl_probe_exit_vmx(void *data, struct kvm_vcpu *vcpu, u32 isa)
 {
-	bool done;
-
-	preempt_disable_notrace();
-	done = kl_vmx_exit_nothing_new(vcpu);
-	preempt_enable_notrace();
-	if (unlikely(!done))
-		kl_exit_slow(vcpu);
+	kl_probe_exit_on(vcpu, false);
 }
 
 static void (*kl_probe_exit)(void *data, struct kvm_vcpu *vcpu, u32 isa);
