@@ -10,12 +10,14 @@
 #                     checks the BENCH lines and that a failing inner step
 #                     fails the bench
 #
-# Its programs, lstar-bench (inside the VM), mkelf and mkmap (the synthetic
-# vmlinux and System.map, on the host), are built by tests/tools/tools.mk.
+# Its programs, lstar-bench and lstar-peer with its BPF object (inside the
+# VM), mkelf and mkmap (the synthetic vmlinux and System.map, on the host),
+# are built by tests/tools/tools.mk.
 
 .PHONY: bench-check bench-tools
 
-bench-tools: $(O)/tests/bin/lstar-bench $(O)/bench/mkelf $(O)/bench/mkmap $(TOOL_BIN)
+bench-tools: $(O)/tests/bin/lstar-bench $(O)/tests/bin/lstar-peer $(O)/tests/bpf/lstar-peer.bpf.o \
+	$(O)/bench/mkelf $(O)/bench/mkmap $(TOOL_BIN)
 
 bench: deps
 	$(MAKE) user
