@@ -171,8 +171,9 @@ static DECLARE_DELAYED_WORK(kl_scan_work, kl_scan_gone);
 
 /*
  * Records holding an event, oldest first.  kl_held_lock is taken with
- * interrupts off (the AMD probe runs so) and inside kl_lock, never inside
- * a record's lock.
+ * interrupts off (the kvm_exit probe runs so from 6.12 on, when KVM fires
+ * it in svm_vcpu_run() and vmx_vcpu_run(); 6.1's SVM fires it later, with
+ * interrupts on) and inside kl_lock, never inside a record's lock.
  */
 static LIST_HEAD(kl_held);
 static DEFINE_SPINLOCK(kl_held_lock);
