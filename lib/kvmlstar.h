@@ -12,7 +12,9 @@
  *  - kvmlstar_witnesses(): the same, cross-checked with the other
  *    entry-point MSRs (CSTAR, SYSENTER_EIP);
  *  - kvmlstar_syms_*(): link-time symbol lookup in a vmlinux or a System.map;
- *  - kvmlstar_read_lstar(): read MSR_LSTAR from a vCPU fd the caller owns.
+ *  - kvmlstar_read_lstar(): read MSR_LSTAR from a vCPU fd the caller owns;
+ *  - kvmlstar_vmm_name(), kvmlstar_cmdline_name(): the VMM's own name for
+ *    its VM (QEMU's -name), from its command line.
  *
  * Conventions:
  *  - The library keeps no global state; every object is an opaque handle the
@@ -490,6 +492,66 @@ KVMLSTAR_API const char *kvmlstar_entry_name(enum kvmlstar_entry msr);
  */
 KVMLSTAR_API int kvmlstar_read_lstar(int vcpu_fd, uint64_t *lstar,
 				     struct kvmlstar_error *err);
+
+/* Room for a VM name: at most 255 bytes, and the NUL. */
+#define KVMLSTAR_NAME_LEN		256
+
+/* The longest command line searched for a VM name: 1 MiB. */
+#define KVMLSTAR_CMDLINE_MAX		(1u << 20)
+
+/**
+ * kvmlstar_cmdline_name() - the VM's name in a VMM's command line.
+ * @cmdline: the arguments, each ended by a NUL, as /proc/PID/cmdline
+ *	gives them (the last one may lack its NUL).
+ * @len: bytes of @cmdline, at most KVMLSTAR_CMDLINE_MAX.
+ * @name: at least KVMLSTAR_NAME_LEN bytes: the name, NUL-terminated, on
+ *	success.
+ * @err: error details, or NULL.
+ *
+ * Only QEMU names its VMs here: the base name of argv[0] must start with
+ * "qemu" (qemu-system-x86_64, qemu-kvm).  Each -name (or --name) takes the
+ * next argument as its value, which QEMU splits at single commas into
+ * key=value pairs and flags (",," is one comma); its first element without
+ * '=' is the guest name, as is a guest=NAME anywhere in it.  So
+ * "-name guest=web,,1,debug-threads=on" (libvirt's form),
+ * "-name web,,1,process=qemu-web" and "-name web,,1" all name the VM
+ * "web,1".  As QEMU merges every -name, the last guest name given wins.
+ * The name is the bytes QEMU has (not necessarily UTF-8; never a NUL).
+ * Arguments are taken at face value: a word "-name" that another option
+ * takes as its value is read as -name (no real command line does that).
+ *
+ * Return: KVMLSTAR_OK; KVMLSTAR_E_NOT_FOUND when the command line is empty,
+ * not QEMU's, or gives no name (no -name, only process= or debug-threads=,
+ * -name as the last word, an empty name); KVMLSTAR_E_BAD_INPUT for a name
+ * longer than KVMLSTAR_NAME_LEN - 1 bytes, a @len above
+ * KVMLSTAR_CMDLINE_MAX, or a NULL @name (or @cmdline with @len not 0);
+ * KVMLSTAR_E_NOMEM.  Since 0.2 (KVMLSTAR_1.1).
+ */
+KVMLSTAR_API int kvmlstar_cmdline_name(const char *cmdline, size_t len,
+				       char name[KVMLSTAR_NAME_LEN],
+				       struct kvmlstar_error *err);
+
+/**
+ * kvmlstar_vmm_name() - the name a running VMM gave its VM.
+ * @pid: the VMM process (a record's @pid: as the caller's pid namespace,
+ *	and so its /proc, see it).
+ * @name: at least KVMLSTAR_NAME_LEN bytes: the name on success.
+ * @err: error details, or NULL.
+ *
+ * Reads /proc/@pid/cmdline (at most KVMLSTAR_CMDLINE_MAX bytes, only its
+ * first word when that is not QEMU) and finds the name as
+ * kvmlstar_cmdline_name() does.  Any user may read another's command line
+ * unless /proc is mounted with hidepid.  A pid is reused once its process
+ * has exited: ask about a record that is not @gone.
+ *
+ * Return: KVMLSTAR_OK; KVMLSTAR_E_NOT_FOUND when no such process exists
+ * (it exited) or it gives no name; KVMLSTAR_E_PERMISSION when /proc
+ * refuses; KVMLSTAR_E_BAD_INPUT as for kvmlstar_cmdline_name(), and for
+ * @pid 0 or a NULL @name; KVMLSTAR_E_IO; KVMLSTAR_E_NOMEM.  Since 0.2
+ * (KVMLSTAR_1.1).
+ */
+KVMLSTAR_API int kvmlstar_vmm_name(uint32_t pid, char name[KVMLSTAR_NAME_LEN],
+				   struct kvmlstar_error *err);
 
 #ifdef __cplusplus
 }

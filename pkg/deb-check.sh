@@ -7,8 +7,9 @@
 #   - one version: debian/changelog's upstream version and dkms.conf's
 #     PACKAGE_VERSION are the Makefile's VERSION; debian/libkvmlstar1.symbols
 #     is what pkg/gen-symbols.sh makes of lib/libkvmlstar.map;
-#   - `make install-extras` installs the unit (ExecStart from BINDIR), the
-#     udev rule and the modules-load.d example under DESTDIR/PREFIX;
+#   - `make install-extras` installs the units (ExecStart from BINDIR), the
+#     udev rule, the catalog and the modules-load.d example under
+#     DESTDIR/PREFIX;
 #   - `make deb` builds the four packages; lintian finds no error or warning
 #     (overrides in debian/*lintian-overrides, suppressions in
 #     pkg/lintian-suppress, each with its reason);
@@ -17,10 +18,17 @@
 #     of the .debs resolves their dependencies, DKMS builds and installs
 #     kvm_lstar.ko for those headers, kvm-lstar runs, pkg-config finds
 #     libkvmlstar and programs link against it (shared and static),
-#     systemd-analyze verifies kvm-lstar-watch.service, which is not enabled,
-#     and no modules-load.d file loads kvm_lstar;
-#   - purging the packages runs `dkms remove` and leaves the chroot's files
-#     as they were before the install.
+#     systemd-analyze verifies kvm-lstar-watch.service,
+#     kvm-lstar-metrics.service and kvm-lstar-metrics.timer, none enabled;
+#     the message catalog is installed, compiled by systemd's dpkg trigger
+#     (journalctl --list-catalog has its MESSAGE_IDs) and parses cleanly;
+#     the metrics unit's command, run with the unit's capabilities (root,
+#     CAP_NET_ADMIN alone), writes node_exporter's textfile (Debian's
+#     prometheus-node-exporter is in the chroot) a file its user reads; no
+#     modules-load.d file loads kvm_lstar;
+#   - purging the packages runs `dkms remove`, removes the units, the
+#     catalog (and its entries from the database) and the metrics file, and
+#     leaves the chroot's files as they were before the install.
 #
 # Build only: nothing is loaded.  Needs root (debootstrap, chroot, mounts)
 # and the apt mirror.  The chroot base (debootstrap + headers + systemd) is
@@ -34,6 +42,8 @@ set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 # shellcheck source=scripts/kernels.sh
 . "$top/scripts/kernels.sh" # kernel_resolve, kernel_cache
+# shellcheck source=scripts/apt-sources.sh
+. "$top/scripts/apt-sources.sh" # apt_sources, apt_conf, bookworm_mirror
 
 start=$SECONDS
 O=${O:-build}
@@ -99,12 +109,18 @@ if make -s -C "$top" --no-print-directory O="$tmp/o" DESTDIR="$tmp/dest" PREFIX=
 	install-extras >"$tmp/log" 2>&1; then
 	ok
 	same "install-extras: files" "$(printf '%s\n' \
+		/opt/kl/lib/systemd/catalog/kvm-lstar.catalog \
+		/opt/kl/lib/systemd/system/kvm-lstar-metrics.service \
+		/opt/kl/lib/systemd/system/kvm-lstar-metrics.timer \
 		/opt/kl/lib/systemd/system/kvm-lstar-watch.service \
 		/opt/kl/lib/udev/rules.d/60-kvm-lstar.rules \
 		/opt/kl/share/doc/kvm-lstar/examples/kvm-lstar.conf)" \
 		"$(cd "$tmp/dest" && find . -type f | sed 's|^\.||' | sort)"
 	same "install-extras: ExecStart from BINDIR" "ExecStart=/opt/kl/bin/kvm-lstar watch --json" \
 		"$(grep '^ExecStart=' "$tmp/dest/opt/kl/lib/systemd/system/kvm-lstar-watch.service")"
+	same "install-extras: the metrics unit's ExecStart from BINDIR" \
+		"ExecStart=/opt/kl/bin/kvm-lstar metrics --output /var/lib/prometheus/node-exporter/kvm_lstar.prom" \
+		"$(grep '^ExecStart=' "$tmp/dest/opt/kl/lib/systemd/system/kvm-lstar-metrics.service" 2>&1)"
 else
 	bad "make install-extras failed"; sed 's/^/  /' "$tmp/log"
 fi
@@ -139,75 +155,44 @@ if "${lint[@]}" >"$tmp/lintian" 2>&1; then ok; else bad "lintian:"; fi
 if [ -s "$tmp/lintian" ]; then sed 's/^/  lintian: /' "$tmp/lintian"; else
 	say "lintian: no errors, warnings or informational tags (overrides: debian/*lintian-overrides)"; fi
 
-# The watcher's maintainer scripts: never enabled or started by the package;
-# on upgrade only try-restart (a plain restart would wait for the module).
+# The units' maintainer scripts: never enabled or started by the package;
+# on upgrade only try-restart (a plain restart would wait for the module);
+# stopped on removal, and the metrics file they wrote removed.
 mkdir -p "$tmp/ctl"
 dpkg-deb -e "$out/kvm-lstar_${version}"-*_amd64.deb "$tmp/ctl"
 scripts=$(cat "$tmp/ctl/preinst" "$tmp/ctl/postinst" 2>/dev/null)
 if grep -Eq "deb-systemd-invoke (start|restart) |systemctl [^|]*(start|enable) " <<<"$scripts"; then
-	bad "kvm-lstar's preinst/postinst start or enable kvm-lstar-watch.service"
+	bad "kvm-lstar's preinst/postinst start or enable a unit"
 	grep -E "deb-systemd-invoke (start|restart) |systemctl [^|]*(start|enable) " <<<"$scripts" | sed 's/^/  /'
 else ok; fi
-if grep -q "deb-systemd-invoke try-restart 'kvm-lstar-watch.service'" <<<"$scripts"; then ok; else
-	bad "kvm-lstar's postinst does not try-restart kvm-lstar-watch.service on upgrade"; fi
+for u in kvm-lstar-watch.service kvm-lstar-metrics.timer; do
+	if grep -Eq "deb-systemd-invoke try-restart .*'$u'" <<<"$scripts"; then ok; else
+		bad "kvm-lstar's postinst does not try-restart $u on upgrade"; fi
+	if grep -A1 'deb-systemd-invoke stop' "$tmp/ctl/prerm" 2>/dev/null | grep -q "$u"; then ok; else
+		bad "kvm-lstar's prerm does not stop $u on removal"; fi
+done
+if grep -q 'rm -f .*/var/lib/prometheus/node-exporter/kvm_lstar.prom' "$tmp/ctl/postrm" 2>/dev/null; then ok; else
+	bad "kvm-lstar's postrm does not remove the metrics file kvm-lstar-metrics.service wrote"; fi
 
 # --- the chroot's base (cached) ----------------------------------------------
-# The archive as this machine's apt sees it: deb822 stanzas of
-# /etc/apt/sources.list.d/debian.sources and one-line entries of
-# /etc/apt/sources.list, bookworm, -updates and -security only, as one-line
-# entries for the chroot.
-apt_sources() {
-	local f=/etc/apt/sources.list.d/debian.sources
-	if [ -f "$f" ]; then
-		awk 'BEGIN { RS = ""; FS = "\n" }
-		{
-			types = uris = suites = comps = keyring = ""
-			for (i = 1; i <= NF; i++) {
-				line = $i
-				if (line ~ /^[ \t]*#/) continue
-				key = tolower(line); sub(/:.*/, "", key)
-				val = line; sub(/^[^:]*:[ \t]*/, "", val)
-				if (key == "types") types = val
-				else if (key == "uris") uris = val
-				else if (key == "suites") suites = val
-				else if (key == "components") comps = val
-				else if (key == "signed-by") keyring = val
-			}
-			if (types !~ /(^|[ \t])deb([ \t]|$)/ || uris == "" || suites == "") next
-			n = split(uris, u, /[ \t]+/); m = split(suites, s, /[ \t]+/)
-			for (a = 1; a <= n; a++) for (b = 1; b <= m; b++)
-				if (s[b] ~ /^bookworm(-updates|-security)?$/)
-					printf "deb%s %s %s %s\n", (keyring ~ /^\// ? " [signed-by=" keyring "]" : ""), u[a], s[b], comps
-		}' "$f"
-	fi
-	if [ -f /etc/apt/sources.list ]; then
-		awk '$1 == "deb" { for (i = 2; i <= NF; i++) if ($i !~ /^\[/ && $i !~ /\]$/) break
-			if ($(i + 1) ~ /^bookworm(-updates|-security)?$/) print }' /etc/apt/sources.list
-	fi
-}
-# Settings of this machine's apt the chroot needs too (an old mirror
-# snapshot's Valid-Until, a proxy).
-apt_conf() {
-	apt-config dump Acquire::Check-Valid-Until Acquire::Check-Date \
-		Acquire::http::Proxy Acquire::https::Proxy 2>/dev/null | grep -v '^[^ ]* "";$' || true
-}
-
 kernel_resolve 6.1 # kver, kdir: this host's newest 6.1 headers
 flavour=${kver#*-*-}  # 6.1.0-56-amd64 -> amd64
 sources=$(apt_sources | awk '!seen[$0]++')
-mirror=$(awk '$NF != "" { for (i = 2; i <= NF; i++) if ($i !~ /^\[/ && $i !~ /\]$/) break
-	if ($(i + 1) == "bookworm") { print $i; exit } }' <<<"$sources")
+mirror=$(bookworm_mirror "$sources")
 if [ -z "$mirror" ]; then
 	bad "no bookworm entry in /etc/apt/sources.list.d/debian.sources or /etc/apt/sources.list"
 	finish
 fi
-# The headers; systemd for systemd-analyze; man-db for the unit's
-# Documentation=; a C compiler and pkg-config for the library's test.
-base_pkgs=("linux-headers-$flavour" systemd man-db gcc libc6-dev pkg-config)
+# The headers; systemd for systemd-analyze and journalctl (the catalog);
+# man-db for the units' Documentation=; a C compiler and pkg-config for the
+# library's test; prometheus-node-exporter for the textfile directory (its
+# user and permissions) that kvm-lstar-metrics.service writes into.
+base_pkgs=("linux-headers-$flavour" systemd man-db gcc libc6-dev pkg-config prometheus-node-exporter)
 
 # build_base DIR: debootstrap bookworm into DIR, point apt at this
 # machine's sources and install the base packages.  The cache key hashes
 # this function's text, so changing it rebuilds the base.
+# shellcheck disable=SC2317 # called by cached_base
 build_base() {
 	local d=$1 rc=0
 	debootstrap --variant=minbase bookworm "$d" "$mirror" >"$cache/debootstrap.log" 2>&1 || {
@@ -240,26 +225,7 @@ key=$( { printf '%s\n' "$sources" "$(apt_conf)" "$flavour" "$kver" "${base_pkgs[
 	sha256sum | cut -c1-16)
 base=$cache/$key
 mkdir -p "$cache"
-if [ -f "$base/.ready" ]; then
-	say "chroot base $base (cached)"
-else
-	say "building the chroot base $base (debootstrap bookworm from $mirror, then ${base_pkgs[*]}: a few minutes, once)"
-	t=$SECONDS
-	rm -rf "$base"
-	mkdir -p "$base"
-	if build_base "$base/root"; then
-		touch "$base/.ready"
-		say "chroot base built in $((SECONDS - t)) s"
-		for d in "$cache"/*/; do # older bases
-			d=${d%/}
-			[ "$d" = "$base" ] || case ${d##*/} in run.*) ;; *)
-				grep -qF " $d/" /proc/self/mounts || rm -rf "$d" ;; esac
-		done
-	else
-		bad "building the chroot base failed"
-		finish
-	fi
-fi
+cached_base "$cache" "$base" "the chroot base" build_base || { bad "building the chroot base failed"; finish; }
 
 # --- a throwaway chroot over it -----------------------------------------------
 run=$(mktemp -d "$cache/run.XXXXXX")
@@ -379,15 +345,68 @@ else
 	bad "linking a program to libkvmlstar.a (pkg-config --static) failed"; show
 fi
 
-# The service and the modules-load.d snippet: installed, verified, opt-in.
-unit=/lib/systemd/system/kvm-lstar-watch.service
-if in_root systemd-analyze verify "$unit" && [ ! -s "$tmp/log" ]; then ok; else
-	bad "systemd-analyze verify $unit"; show; fi
-if in_root systemd-analyze security --offline=yes --threshold=30 "$unit"; then ok; else
-	bad "systemd-analyze security: exposure above 3.0"; fi
-say "kvm-lstar-watch.service: $(grep -o 'Overall exposure level.*' "$tmp/log" | sed 's/\x1b\[[0-9;]*m//g')"
-in_root systemctl is-enabled kvm-lstar-watch.service
-same "kvm-lstar-watch.service is not enabled" disabled "$(tail -n1 "$tmp/log")"
+# The units and the modules-load.d snippet: installed, verified, opt-in.
+units=(kvm-lstar-watch.service kvm-lstar-metrics.service kvm-lstar-metrics.timer)
+for u in "${units[@]}"; do
+	unit=/lib/systemd/system/$u
+	if [ -f "$root$unit" ]; then ok; else bad "no $unit"; continue; fi
+	if in_root systemd-analyze verify "$unit" && [ ! -s "$tmp/log" ]; then ok; else
+		bad "systemd-analyze verify $unit"; show; fi
+	case $u in *.service)
+		if in_root systemd-analyze security --offline=yes --threshold=30 "$unit"; then ok; else
+			bad "systemd-analyze security $u: exposure above 3.0"; fi
+		say "$u: $(grep -o 'Overall exposure level.*' "$tmp/log" | sed 's/\x1b\[[0-9;]*m//g')" ;;
+	esac
+done
+# Not enabled (the metrics service has no [Install]: its timer starts it).
+for u in kvm-lstar-watch.service:disabled kvm-lstar-metrics.timer:disabled kvm-lstar-metrics.service:static; do
+	in_root systemctl is-enabled "${u%:*}"
+	same "${u%:*} is not enabled" "${u#*:}" "$(tail -n1 "$tmp/log")"
+done
+
+# The message catalog: installed where systemd's dpkg trigger looks, and
+# compiled by it (journalctl --list-catalog reads the database), with every
+# MESSAGE_ID of pkg/kvm-lstar.catalog; and journalctl parses it cleanly.
+catalog=/usr/lib/systemd/catalog/kvm-lstar.catalog
+if [ -f "$root$catalog" ]; then ok; else bad "no $catalog"; fi
+catalog_ids=$(sed -n 's/^-- \([0-9a-f]\{32\}\)$/\1 kvm-lstar/p' "$top/pkg/kvm-lstar.catalog" | sort)
+in_root journalctl --list-catalog
+same "the catalog database (systemd's trigger) has kvm-lstar's $(wc -l <<<"$catalog_ids") MESSAGE_IDs" \
+	"$catalog_ids" "$(awk '$2 == "kvm-lstar:" { print $1, "kvm-lstar" }' "$tmp/log" | sort)"
+if in_root journalctl --update-catalog && [ ! -s "$tmp/log" ]; then ok; else
+	bad "journalctl --update-catalog complains"; show; fi
+
+# kvm-lstar-metrics.service's command, as the unit runs it: root with no
+# capability but CAP_NET_ADMIN, into node_exporter's textfile directory.
+textfile=/var/lib/prometheus/node-exporter
+same "node_exporter's textfile directory: root's, 0755 (so the unit runs as root)" "root:root 755" \
+	"$(stat -c '%U:%G %a' "$root$textfile" 2>&1)"
+metrics_cmd=$(sed -n 's/^ExecStart=//p' "$root/lib/systemd/system/kvm-lstar-metrics.service" 2>/dev/null)
+# shellcheck disable=SC2054 # the commas are inside options
+as_unit=(setpriv --no-new-privs --inh-caps=-all --ambient-caps=-all --bounding-set=-all,+net_admin --)
+in_root "${as_unit[@]}" grep '^CapEff:' /proc/self/status
+same "the unit's capabilities: CAP_NET_ADMIN alone" "CapEff:	0000000000001000" "$(tail -n1 "$tmp/log")"
+up=0
+[ -d /sys/module/kvm_lstar ] && up=1
+# shellcheck disable=SC2086 # the unit's command line, split as systemd does
+if [ -n "$metrics_cmd" ] && in_root "${as_unit[@]}" $metrics_cmd; then
+	same "the metrics file: kvm_lstar_up $up" "kvm_lstar_up $up" \
+		"$(grep '^kvm_lstar_up ' "$root$textfile/kvm_lstar.prom" 2>&1)"
+	same "the metrics file: root's, 0644, and alone" "root:root 644 kvm_lstar.prom" \
+		"$(stat -c '%U:%G %a' "$root$textfile/kvm_lstar.prom" 2>&1) $(ls -A "$root$textfile")"
+	if in_root runuser -u prometheus -- cat "$textfile/kvm_lstar.prom"; then ok; else
+		bad "node_exporter's user cannot read $textfile/kvm_lstar.prom"; show; fi
+else
+	bad "kvm-lstar-metrics.service's command failed: ${metrics_cmd:-no ExecStart}"; show
+fi
+# ... and, without CAP_DAC_OVERRIDE, root writes only where root may: not
+# into prometheus's own /var/lib/prometheus.
+if in_root "${as_unit[@]}" kvm-lstar metrics --output /var/lib/prometheus/kvm_lstar.prom; then
+	bad "with the unit's capabilities, kvm-lstar wrote into prometheus's own /var/lib/prometheus"
+	rm -f "$root/var/lib/prometheus/kvm_lstar.prom"
+elif grep -q 'cannot create a file in /var/lib/prometheus: Permission denied' "$tmp/log"; then ok; else
+	bad "with the unit's capabilities, writing into /var/lib/prometheus failed, but not for want of permission"; show
+fi
 if [ -f "$root/lib/udev/rules.d/60-kvm-lstar.rules" ]; then ok; else bad "no 60-kvm-lstar.rules"; fi
 if [ -f "$root/usr/share/doc/kvm-lstar-dkms/examples/kvm-lstar.conf" ]; then ok; else
 	bad "no /usr/share/doc/kvm-lstar-dkms/examples/kvm-lstar.conf"; fi
@@ -402,6 +421,12 @@ cp "$tmp/log" "$out/chroot-purge.log"
 if grep -q "^Deleting module kvm-lstar-$version completely from the DKMS tree" "$tmp/log"; then ok; else
 	bad "the purge did not run dkms remove (log: $out/chroot-purge.log)"; show; fi
 if [ -e "$root/var/lib/dkms/kvm-lstar" ]; then bad "/var/lib/dkms/kvm-lstar is left"; else ok; fi
+left=$(ls -d "$root"/lib/systemd/system/kvm-lstar* "$root"/etc/systemd/system/*/kvm-lstar* \
+	"$root$catalog" "$root$textfile/kvm_lstar.prom" 2>/dev/null | sed "s|^$root||")
+same "no unit, enablement link, catalog or metrics file left" "" "$left"
+in_root journalctl --list-catalog
+same "the catalog database (systemd's trigger) has no kvm-lstar entry left" "" \
+	"$(awk '$2 == "kvm-lstar:"' "$tmp/log")"
 left=$(ls -d "$root"/usr/src/kvm-lstar-* "$root"/lib/modules/*/updates/dkms/kvm_lstar.ko* 2>/dev/null | sed "s|^$root||")
 same "no module sources or kvm_lstar.ko left" "" "$left"
 if in_root modinfo -k "$ckver" -F filename kvm_lstar; then bad "modinfo still finds kvm_lstar (depmod not rerun)"; else ok; fi

@@ -8,8 +8,8 @@
 set -euo pipefail
 
 pkgs=(
-	# build
-	gcc make pkg-config libc6-dev libnl-3-dev libnl-genl-3-dev libelf-dev
+	# build (libsystemd-dev: kvm-lstar watch sends its events to the journal)
+	gcc make pkg-config libc6-dev libnl-3-dev libnl-genl-3-dev libelf-dev libsystemd-dev
 	linux-headers-amd64 dkms
 	# kernel style: scripts/checkpatch.pl comes only with the kernel sources
 	linux-source-6.1
@@ -64,6 +64,16 @@ if [ "$(id -u)" -ne 0 ]; then
 	echo "deps: missing packages: ${missing[*]}; run 'make deps' as root" >&2
 	exit 1
 fi
+
+# libsystemd-dev requires the libsystemd0 of its own version: after `make
+# kernels` that is bookworm-backports' (its 6.12 packages pull in systemd),
+# which apt would not pick by itself (it prefers bookworm's, a downgrade).
+for i in "${!missing[@]}"; do
+	if [ "${missing[$i]}" = libsystemd-dev ] &&
+		v=$(dpkg-query -W -f='${Version}' libsystemd0 2>/dev/null) && [ -n "$v" ]; then
+		missing[i]=libsystemd-dev=$v
+	fi
+done
 
 echo "deps: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive

@@ -201,3 +201,23 @@ ynl_tree() {
 	fi
 	echo "$dir"
 }
+
+# cached_promtool: prints the path of promtool alone, taken out of Debian's
+# prometheus package (its server is not installed) into the cache once;
+# false when it cannot.
+cached_promtool() {
+	local c p
+	c=$(kernel_cache)/promtool
+	p=$c/promtool
+	if [ ! -x "$p" ]; then
+		(
+			d=$(mktemp -d)
+			trap 'rm -rf "$d"' EXIT
+			chmod 755 "$d"
+			cd "$d" && apt-get download -q prometheus >/dev/null 2>&1 &&
+				dpkg-deb --fsys-tarfile prometheus_*.deb | tar -x ./usr/bin/promtool &&
+				mkdir -p "$c" && mv usr/bin/promtool "$p.tmp" && mv "$p.tmp" "$p"
+		) || return 1
+	fi
+	echo "$p"
+}

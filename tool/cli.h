@@ -30,6 +30,7 @@ enum opt_id {
 	OPT_JSON,
 	OPT_PID,
 	OPT_VM,
+	OPT_NAME,
 	OPT_VCPU,
 	OPT_TIMEOUT,
 	OPT_COUNT,
@@ -66,7 +67,8 @@ struct cli {
 	const struct command *cmd;
 	unsigned int given;	/* OPT() mask of the options present */
 	bool json;
-	uint32_t pid, vm;	/* 0: not given */
+	uint32_t pid, vm;	/* 0: not given (pid: also set by --name) */
+	const char *vm_name;	/* --name: the VM's name, or NULL */
 	uint32_t vcpu;		/* default 0, the boot vCPU */
 	uint32_t count;		/* watch: 0 for no limit */
 	int timeout_ms;		/* -1: no limit */
@@ -121,6 +123,42 @@ void json_derivation(struct json *j, const struct derivation *d);
 /* metrics.c */
 int cmd_metrics(struct cli *c);
 
+/* names.c: the VMM's name for a VM (QEMU's -name), and --name. */
+/*
+ * The name of @r's VM, or NULL when there is none (not QEMU, no -name,
+ * the VMM gone or unreadable).  Read from /proc once per VM (by VM
+ * number, which the module never reuses) while its VMM runs; a gone
+ * record keeps the name read while it ran, in this process.  The string
+ * stays valid until record_name() is called for another VM.
+ */
+const char *record_name(const struct kvmlstar_record *r);
+/* Does @r's VM have --name's name (always, without --name)? */
+bool name_wanted(const struct cli *c, const struct kvmlstar_record *r);
+/* How a command takes --name (resolve_name()). */
+enum name_use {
+	NAME_ONE,	/* exactly one VMM: not_found without one (get, kaslr) */
+	NAME_FILTER,	/* at most one: without one, c->pid stays 0 (list, metrics, clear) */
+	NAME_CHECK,	/* at most one, c->pid untouched: matched by name_wanted() (watch) */
+	NAME_WAIT,	/* one, found in the processes too, waited for (wait, kaslr --wait) */
+};
+/*
+ * --name: set c->pid to the VMM whose VM has that name, from the
+ * records the caller sees (and, for NAME_WAIT, the QEMU processes,
+ * polled until one has it or *@timeout_ms, negative for no limit, runs
+ * out; *@timeout_ms is then what is left).  A name of several VMMs is a
+ * usage error listing their pids.  Returns 0, or the exit status after
+ * reporting the failure.
+ */
+int resolve_name(struct cli *c, struct kvmlstar_nl *nl, enum name_use use, int *timeout_ms);
+/*
+ * A name for text output: control characters as \xNN escapes, at most
+ * @max bytes of the name (cut at a character, "..." marking it).  @buf
+ * holds at least 4 * @max + 4 bytes.  NULL for NULL.
+ */
+const char *text_name(const char *name, size_t max, char *buf);
+/* Buffer size of text_name() for a whole name. */
+#define TEXT_NAME_LEN	(4 * KVMLSTAR_NAME_LEN + 4)
+
 /* formats.c */
 /* The enum format of a --format name; FORMAT_NONE for an unknown one. */
 int parse_format(const char *name);
@@ -171,6 +209,8 @@ void forget_interrupted_output(void);
  * stderr and return 1 (or @rc if it already is a failure).  Else @rc.
  */
 int finish_output(int rc);
+/* Length of the well-formed UTF-8 character at @s, or 0 when @s starts none. */
+size_t utf8_char(const unsigned char *s);
 /* Fill @err like the library does, for the tool's own failures; returns @code. */
 int set_error(struct kvmlstar_error *err, enum kvmlstar_err code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

@@ -129,11 +129,16 @@ int check_format(const struct cli *c)
 static void comments(FILE *f, const struct derivation *d)
 {
 	char lstar[KVMLSTAR_HEX_LEN], link[KVMLSTAR_HEX_LEN], off[KVMLSTAR_HEX_LEN];
+	char name[TEXT_NAME_LEN];
+	const char *n;
 
 	fprintf(f, "# kvm-lstar: ");
-	if (d->rec)
-		fprintf(f, "vm %u pid %u vcpu %u epoch %u: ", d->rec->vm, d->rec->pid,
-			d->rec->vcpu, d->rec->epoch);
+	if (d->rec) {
+		/* Escaped: a line break in the name would end the comment. */
+		n = text_name(record_name(d->rec), KVMLSTAR_NAME_LEN, name);
+		fprintf(f, "vm %u pid %u%s%s vcpu %u epoch %u: ", d->rec->vm, d->rec->pid,
+			n ? " name " : "", n ? n : "", d->rec->vcpu, d->rec->epoch);
+	}
 	fprintf(f, "KASLR offset %s = LSTAR %s - entry_SYSCALL_64 %s\n",
 		kvmlstar_hex(d->offset, off), kvmlstar_hex(d->lstar, lstar),
 		kvmlstar_hex(d->link, link));
@@ -184,12 +189,74 @@ static int write_gdb(FILE *f, const struct derivation *d, const char *vmlinux,
 	return 0;
 }
 
+/*
+ * LibVMI's config keywords (libvmi/config/lexicon.l, 2026): its lexer
+ * reads a stanza name that is one as the keyword.
+ */
+static const char *const libvmi_keywords[] = {
+	"kpgd", "linux_tasks", "linux_mm", "linux_name", "linux_pid", "linux_pgd",
+	"linux_addr", "linux_init_task", "linux_kaslr", "win_ntoskrnl", "win_ntoskrnl_va",
+	"win_tasks", "win_pdbase", "win_pid", "win_pname", "win_kdvb", "win_kdbg",
+	"win_kpcr", "win_sysproc", "freebsd_name", "freebsd_pid", "freebsd_vmspace",
+	"freebsd_pmap", "freebsd_pgd", "sysmap", "rekall_profile", "volatility_ist",
+	"ostype", "pagemode", "aarch64_ttbr0_va_width", "aarch64_ttbr0_granule_size",
+	"aarch64_ttbr1_va_width", "aarch64_ttbr1_granule_size",
+};
+
+#define LIBVMI_WORD_CHARS	"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+
+/* What LibVMI's lexer reads as a NUM: 0x[0-9a-fA-F]+ or [0-9]+. */
+static bool libvmi_number(const char *s)
+{
+	if (s[0] == '0' && s[1] == 'x' && s[2])
+		return strspn(s + 2, "0123456789abcdefABCDEF") == strlen(s + 2);
+	return strspn(s, "0123456789") == strlen(s);
+}
+
+/*
+ * The stanza's name, which LibVMI's lexer must read as a WORD:
+ * [a-zA-Z0-9][a-zA-Z0-9._-]+, neither a NUM nor a keyword.  The VM's
+ * name, each character outside [a-zA-Z0-9._-] made '_', with "vm-" in
+ * front when it is still no WORD; vm<N> for a VM without a name, "guest"
+ * for derive.  @buf holds KVMLSTAR_NAME_LEN + 4 bytes.  Returns the VM's
+ * name when the stanza is named after it, else NULL.
+ */
+static const char *libvmi_stanza(const struct derivation *d, char *buf)
+{
+	const char *name = d->rec ? record_name(d->rec) : NULL;
+	const unsigned char *s = (const unsigned char *)name;
+	size_t i, out = 3, n;
+	bool word;
+
+	if (!name) {
+		if (d->rec)
+			snprintf(buf, KVMLSTAR_NAME_LEN + 4, "vm%u", d->rec->vm);
+		else
+			snprintf(buf, KVMLSTAR_NAME_LEN + 4, "guest");
+		return NULL;
+	}
+	memcpy(buf, "vm-", 3);
+	for (i = 0; s[i]; i += n) {
+		n = utf8_char(s + i);
+		n = n ? n : 1;
+		buf[out++] = strchr(LIBVMI_WORD_CHARS "._-", s[i]) ? (char)s[i] : '_';
+	}
+	buf[out] = '\0';
+	word = out - 3 >= 2 && strchr(LIBVMI_WORD_CHARS, buf[3]) && !libvmi_number(buf + 3);
+	for (i = 0; word && i < sizeof(libvmi_keywords) / sizeof(libvmi_keywords[0]); i++)
+		word = strcmp(buf + 3, libvmi_keywords[i]) != 0;
+	if (word)
+		memmove(buf, buf + 3, out - 3 + 1);
+	return name;
+}
+
 static int write_libvmi(FILE *f, const struct derivation *d, const char *map,
 			struct kvmlstar_error *err)
 {
 	char off[KVMLSTAR_HEX_LEN];
 	char *abs = absolute(map, "libvmi", err);
-	char name[32];
+	char name[KVMLSTAR_NAME_LEN + 4], shown[TEXT_NAME_LEN];
+	const char *vm_name;
 
 	if (!abs)
 		return err->code;
@@ -200,14 +267,21 @@ static int write_libvmi(FILE *f, const struct derivation *d, const char *map,
 		free(abs);
 		return err->code;
 	}
-	if (d->rec)
-		snprintf(name, sizeof(name), "vm%u", d->rec->vm);
-	else
-		snprintf(name, sizeof(name), "guest");
+	vm_name = libvmi_stanza(d, name);
 	comments(f, d);
-	fprintf(f, "# LibVMI finds a stanza by the domain name it is given: rename \"%s\" "
-		"to it.\n# Process lists need linux_tasks, linux_mm, linux_pid, linux_name "
-		"and linux_pgd,\n# or a volatility_ist profile, beside these.\n", name);
+	if (!vm_name)
+		fprintf(f, "# LibVMI finds a stanza by the domain name it is given: rename "
+			"\"%s\" to it.\n", name);
+	else if (!strcmp(vm_name, name))
+		fprintf(f, "# LibVMI finds a stanza by the domain name it is given: \"%s\" is "
+			"the VM's name (QEMU's -name, libvirt's domain).\n", name);
+	else
+		fprintf(f, "# LibVMI finds a stanza by the domain name it is given: \"%s\" is "
+			"the VM's name \"%s\" as LibVMI's config can spell it: rename it to "
+			"the name LibVMI is given.\n", name,
+			text_name(vm_name, KVMLSTAR_NAME_LEN, shown));
+	fprintf(f, "# Process lists need linux_tasks, linux_mm, linux_pid, linux_name "
+		"and linux_pgd,\n# or a volatility_ist profile, beside these.\n");
 	fprintf(f, "%s {\n    ostype = \"Linux\";\n    sysmap = \"%s\";\n"
 		"    linux_kaslr = %s;\n}\n", name, abs, kvmlstar_hex(d->offset, off));
 	free(abs);

@@ -74,6 +74,7 @@ void json_derivation(struct json *j, const struct derivation *d)
 		json_uint(j, "pid", d->rec->pid);
 		json_uint(j, "vcpu", d->rec->vcpu);
 		json_uint(j, "epoch", d->rec->epoch);
+		json_str(j, "name", record_name(d->rec));
 	}
 	if (d->build_id)
 		json_str(j, "build_id", d->build_id);
@@ -85,6 +86,8 @@ static int print_derivation(const struct cli *c, const struct derivation *d,
 			    const struct kvmlstar_syms *syms)
 {
 	char lstar[KVMLSTAR_HEX_LEN], link[KVMLSTAR_HEX_LEN], off[KVMLSTAR_HEX_LEN];
+	char name[TEXT_NAME_LEN];
+	const char *n;
 	struct json j;
 
 	if (c->format)
@@ -95,9 +98,11 @@ static int print_derivation(const struct cli *c, const struct derivation *d,
 		json_end(&j);
 		return 0;
 	}
-	if (d->rec)
-		printf("vm %u  pid %u  vcpu %u  epoch %u\n",
-		       d->rec->vm, d->rec->pid, d->rec->vcpu, d->rec->epoch);
+	if (d->rec) {
+		n = text_name(record_name(d->rec), KVMLSTAR_NAME_LEN, name);
+		printf("vm %u  pid %u%s%s  vcpu %u  epoch %u\n", d->rec->vm, d->rec->pid,
+		       n ? "  name " : "", n ? n : "", d->rec->vcpu, d->rec->epoch);
+	}
 	printf("lstar   %s\n", kvmlstar_hex(d->lstar, lstar));
 	if (d->file)
 		printf("link    %s  %s in %s%s%s\n", kvmlstar_hex(d->link, link), ENTRY_SYMBOL,
@@ -237,11 +242,20 @@ static int kaslr_record(struct cli *c, struct derivation *d, struct kvmlstar_sym
 	struct kvmlstar_record rec;
 	uint64_t values[3];
 	struct kvmlstar_nl *nl;
+	bool wait = c->given & OPT(WAIT);
+	int wait_ms = c->wait_ms;
 	int rc = kvmlstar_nl_open(&nl, err);
 
 	if (rc)
 		return fail(c, err);
-	rc = find_record(c, nl, c->given & OPT(WAIT), c->wait_ms, &rec, err);
+	if (c->vm_name) {
+		rc = resolve_name(c, nl, wait ? NAME_WAIT : NAME_ONE, &wait_ms);
+		if (rc) {
+			kvmlstar_nl_close(nl);
+			return rc;
+		}
+	}
+	rc = find_record(c, nl, wait, wait_ms, &rec, err);
 	if (!rc)
 		note_pid_choice(c, nl, &rec, c->given & OPT(WAIT) ? "with a capture" :
 				"with that vCPU");

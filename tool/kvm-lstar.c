@@ -26,8 +26,21 @@
 #define SECONDS_MAX	(INT_MAX / 1000)
 
 /* Option groups: the VM(s) a command is about, the symbol source. */
-#define TARGET		(OPT(PID) | OPT(VM))
+#define TARGET		(OPT(PID) | OPT(VM) | OPT(NAME))
 #define SYMBOLS		(OPT(VMLINUX) | OPT(SYSTEM_MAP))
+
+/* --name, in the help of the commands that take it. */
+#define NAME_HELP \
+	"\n--name NAME is the VM that QEMU was given -name NAME or -name guest=NAME\n" \
+	"(libvirt: the domain's name), read from the command line of each running\n" \
+	"VMM whose records you see: the same as --pid of that VMM.  A name that no\n" \
+	"such VM has is as a pid without records; a name of VMs of several\n" \
+	"processes is a usage error (exit 2) that lists their pids for --pid.\n"
+#define NAME_WAIT_HELP(cmd) \
+	cmd " --name also looks among the QEMU processes you may see while no\n" \
+	"VM has the name yet (QEMU started, its VM not run yet), every 100 ms\n" \
+	"until one has it, then waits for that process: the wait may start\n" \
+	"before QEMU does.\n"
 
 /* kaslr's and derive's --format, in their help. */
 #define FORMAT_HELP \
@@ -51,26 +64,28 @@ static const struct command commands[] = {
 			"own VMs only.\n",
 	},
 	{
-		.name = "list", .opts = OPT(JSON) | OPT(PID) | OPT(VM), .run = cmd_list,
-		.args = "[--pid PID | --vm N] [--json]",
+		.name = "list", .opts = OPT(JSON) | TARGET, .run = cmd_list,
+		.args = "[--pid PID | --vm N | --name NAME] [--json]",
 		.summary = "list the records (all, or of one VMM process or VM)",
 		.help = "List the records visible to you (your VMs; all with CAP_NET_ADMIN),\n"
-			"one per VM and vCPU, sorted by VM and vCPU.  With --json, one\n"
-			"object per line.\n",
+			"one per VM and vCPU, sorted by VM and vCPU, then the name of each\n"
+			"VM that has one.  With --json, one object per line.\n"
+			NAME_HELP,
 	},
 	{
-		.name = "get", .opts = OPT(JSON) | OPT(PID) | OPT(VM) | OPT(VCPU),
+		.name = "get", .opts = OPT(JSON) | TARGET | OPT(VCPU),
 		.one_of = { TARGET }, .run = cmd_get,
-		.args = "(--pid PID | --vm N) [--vcpu ID] [--json]",
+		.args = "(--pid PID | --vm N | --name NAME) [--vcpu ID] [--json]",
 		.summary = "show one record",
 		.help = "Show the record of one vCPU, captured or not.  With --pid, the VM of\n"
-			"that VMM process; if it has several, the newest (highest VM number).\n",
+			"that VMM process; if it has several, the newest (highest VM number).\n"
+			NAME_HELP,
 	},
 	{
 		.name = "wait",
-		.opts = OPT(JSON) | OPT(PID) | OPT(VM) | OPT(VCPU) | OPT(TIMEOUT),
+		.opts = OPT(JSON) | TARGET | OPT(VCPU) | OPT(TIMEOUT),
 		.one_of = { TARGET }, .run = cmd_wait,
-		.args = "(--pid PID | --vm N) [--vcpu ID] [--timeout SEC] [--json]",
+		.args = "(--pid PID | --vm N | --name NAME) [--vcpu ID] [--timeout SEC] [--json]",
 		.summary = "wait until a vCPU's LSTAR is captured, then show it",
 		.help = "Wait until the guest's first LSTAR write of the vCPU is captured and\n"
 			"show the record.  Returns at once when it already is; a capture that\n"
@@ -78,13 +93,14 @@ static const struct command commands[] = {
 			"exist yet.  Without --timeout it waits without limit; on timeout it\n"
 			"exits 3 with the error class \"timeout\".  A vCPU whose LSTAR cannot be\n"
 			"seen (KVM keeps an SEV-ES, SEV-SNP or TDX guest's state encrypted)\n"
-			"fails at once: exit 4, class \"unavailable\".\n",
+			"fails at once: exit 4, class \"unavailable\".\n"
+			NAME_HELP NAME_WAIT_HELP("wait"),
 	},
 	{
 		.name = "watch",
-		.opts = OPT(JSON) | OPT(PID) | OPT(VM) | OPT(COUNT) | OPT(TIMEOUT),
+		.opts = OPT(JSON) | TARGET | OPT(COUNT) | OPT(TIMEOUT),
 		.run = cmd_watch,
-		.args = "[--pid PID | --vm N] [--count N] [--timeout SEC] [--json]",
+		.args = "[--pid PID | --vm N | --name NAME] [--count N] [--timeout SEC] [--json]",
 		.summary = "print capture, change, reset and gone events as they happen",
 		.help = "Print the module's events as they happen: capture (first value of an\n"
 			"epoch), change (a rewrite: possible hijack), reset (LSTAR back at 0),\n"
@@ -94,15 +110,18 @@ static const struct command commands[] = {
 			"event, not counted by --count.  Needs CAP_NET_ADMIN.  Runs until Ctrl-C\n"
 			"(exit 0), until --count events were printed (exit 0), or until\n"
 			"--timeout runs out: exit 0 without --count, exit 3 (class \"timeout\")\n"
-			"when --count events had not been reached.\n",
+			"when --count events had not been reached.\n"
+			NAME_HELP
+			"watch --name follows the VMs of that name, also those started while it\n"
+			"runs (each event's VM is matched by its name).\n",
 	},
 	{
 		.name = "kaslr",
-		.opts = OPT(JSON) | OPT(PID) | OPT(VM) | OPT(VCPU) | OPT(VMLINUX) |
+		.opts = OPT(JSON) | TARGET | OPT(VCPU) | OPT(VMLINUX) |
 			OPT(SYSTEM_MAP) | OPT(WAIT) | OPT(FORMAT),
 		.one_of = { TARGET, SYMBOLS }, .run = cmd_kaslr,
-		.args = "(--pid PID | --vm N) (--vmlinux FILE | --system-map FILE) [--vcpu ID]\n"
-			"                  [--wait SEC] [--format FORMAT] [--json]",
+		.args = "(--pid PID | --vm N | --name NAME) (--vmlinux FILE | --system-map FILE)\n"
+			"                  [--vcpu ID] [--wait SEC] [--format FORMAT] [--json]",
 		.summary = "derive a guest's virtual KASLR offset from its recorded LSTAR",
 		.help = "Derive the guest's virtual KASLR offset: the recorded first LSTAR\n"
 			"value of the epoch minus the link-time address of entry_SYSCALL_64 in\n"
@@ -113,6 +132,7 @@ static const struct command commands[] = {
 			"agree; one that gives another offset fails with witness_mismatch (an\n"
 			"entry point redirected, or symbols not this guest's).  Derivation\n"
 			"failures exit 3 (retryable) or 4 (permanent) with their class.\n"
+			NAME_HELP NAME_WAIT_HELP("kaslr --wait")
 			FORMAT_HELP,
 	},
 	{
@@ -139,25 +159,29 @@ static const struct command commands[] = {
 			"GNU build-id) or a System.map / /proc/kallsyms text file.\n",
 	},
 	{
-		.name = "metrics", .opts = OPT(PID) | OPT(VM) | OPT(OUTPUT), .run = cmd_metrics,
-		.args = "[--pid PID | --vm N] [--output FILE]",
+		.name = "metrics", .opts = TARGET | OPT(OUTPUT), .run = cmd_metrics,
+		.args = "[--pid PID | --vm N | --name NAME] [--output FILE]",
 		.summary = "print the counters and records for Prometheus",
 		.help = "Print the module's counters and the records you may see in the\n"
-			"Prometheus text format: kvm_lstar_module_info (version, capture\n"
+			"Prometheus text format: kvm_lstar_up (1; without the module, 0 and\n"
+			"nothing else, exit 0), kvm_lstar_module_info (version, capture\n"
 			"paths), kvm_lstar_records, _records_max, _vms, the counters\n"
 			"kvm_lstar_evictions_total, _alloc_fails_total, _refused_total and\n"
 			"_events_lost_total, and per vCPU (labels vm, vcpu): kvm_lstar_vcpu_info\n"
-			"(pid, source, lstar, current as labels), _epoch, _writes, _changed,\n"
+			"(pid, name, source, lstar, current as labels), _epoch, _writes,\n"
+			"_changed, "
 			"_gone, _hypervisor and _capture_timestamp_seconds.  With --output,\n"
 			"the file is replaced whole (written beside it, then renamed), as\n"
-			"node_exporter's textfile collector needs.\n",
+			"node_exporter's textfile collector needs.\n"
+			NAME_HELP,
 	},
 	{
-		.name = "clear", .opts = OPT(PID) | OPT(VM), .run = cmd_clear,
-		.args = "[--pid PID | --vm N]",
+		.name = "clear", .opts = TARGET, .run = cmd_clear,
+		.args = "[--pid PID | --vm N | --name NAME]",
 		.summary = "drop records (all, or of one VMM process or VM)",
 		.help = "Drop records: all, or those of one VMM process or one VM.  Needs\n"
-			"CAP_NET_ADMIN.  A live vCPU gets a new record at its next VM exit.\n",
+			"CAP_NET_ADMIN.  A live vCPU gets a new record at its next VM exit.\n"
+			NAME_HELP,
 	},
 };
 
@@ -167,6 +191,7 @@ static const struct option long_opts[] = {
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "pid", required_argument, NULL, OPT_PID },
 	{ "vm", required_argument, NULL, OPT_VM },
+	{ "name", required_argument, NULL, OPT_NAME },
 	{ "vcpu", required_argument, NULL, OPT_VCPU },
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 	{ "count", required_argument, NULL, OPT_COUNT },
@@ -188,6 +213,7 @@ static const char *const opt_help[NR_OPTS] = {
 	[OPT_JSON] = "--json             print JSON (errors too, on stdout)",
 	[OPT_PID] = "--pid PID          the VM(s) created by process PID",
 	[OPT_VM] = "--vm N             the VM numbered N by the module",
+	[OPT_NAME] = "--name NAME        the VM its VMM named NAME (QEMU's -name guest=NAME)",
 	[OPT_VCPU] = "--vcpu ID          the vCPU id (default 0, the boot vCPU)",
 	[OPT_TIMEOUT] = "--timeout SEC      give up after SEC seconds (decimals allowed)",
 	[OPT_COUNT] = "--count N          stop after N events",
@@ -339,6 +365,25 @@ static int set_file(struct cli *c, const char *flag, const char *arg, const char
 	return 0;
 }
 
+/*
+ * --name NAME: 1 to 255 bytes, what a VM name can be.  A value that looks
+ * like an option is refused as set_file() does: "--name --json" is a
+ * forgotten NAME, not a VM named "--json".
+ */
+static int set_name(struct cli *c, const char *arg)
+{
+	if (!*arg)
+		return usage_fail(c, "--name needs a VM name, not an empty string");
+	if (strlen(arg) > KVMLSTAR_NAME_LEN - 1)
+		return usage_fail(c, "--name '%s' has %zu bytes: a VM name kvm-lstar reads has "
+				  "at most %d", SHOWN(arg), strlen(arg), KVMLSTAR_NAME_LEN - 1);
+	if (!strncmp(arg, "--", 2))
+		return usage_fail(c, "--name needs a NAME, got '%s', which looks like an option",
+				  SHOWN(arg));
+	c->vm_name = arg;
+	return 0;
+}
+
 /* Store one option's value; non-zero (the exit status) on a bad value. */
 static int set_option(struct cli *c, int id, const char *arg)
 {
@@ -353,6 +398,8 @@ static int set_option(struct cli *c, int id, const char *arg)
 		return set_u32(c, flag, arg, 1, PID_MAX, "a process id", &c->pid);
 	case OPT_VM:
 		return set_u32(c, flag, arg, 1, UINT32_MAX, "a VM number", &c->vm);
+	case OPT_NAME:
+		return set_name(c, arg);
 	case OPT_VCPU:
 		return set_u32(c, flag, arg, 0, UINT32_MAX, "a vCPU id", &c->vcpu);
 	case OPT_COUNT:
@@ -422,7 +469,7 @@ static int check_combination(struct cli *c)
 	size_t i;
 	int rc = 0;
 
-	/* --pid and --vm never go together, even where both are optional. */
+	/* --pid, --vm and --name never go together, even where all are optional. */
 	if (c->cmd->opts & TARGET)
 		rc = check_group(c, TARGET, false);
 	for (i = 0; !rc && i < 2 && c->cmd->one_of[i]; i++)

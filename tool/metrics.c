@@ -6,10 +6,11 @@
  *
  * The conventions of that ecosystem: every name starts kvm_lstar_; a
  * counter ends _total; values that are not numbers (the version, an LSTAR
- * value) are labels of an _info gauge whose value is 1; the records'
- * labels (vm, vcpu) are bounded by max_records.  --output writes a file
- * whole or not at all (a temporary file beside it, renamed over it), since
- * the collector may read it at any moment.
+ * value, the VM's name) are labels of an _info gauge whose value is 1;
+ * the records' labels (vm, vcpu) are bounded by max_records, and so are
+ * the info's (one series per record: a VM's name is fixed for its life).
+ * --output writes a file whole or not at all (a temporary file beside
+ * it, renamed over it), since the collector may read it at any moment.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -22,17 +23,31 @@
 
 #include "cli.h"
 
-/* A label value, with the three escapes the format has. */
+/*
+ * A label value, with the three escapes the format has.  It must be
+ * UTF-8: a byte that starts no character (a VM's name is bytes) is
+ * written as U+FFFD.
+ */
 static void label_value(FILE *f, const char *s)
 {
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n;
+
 	fputc('"', f);
-	for (; *s; s++) {
-		if (*s == '\\' || *s == '"')
+	while (*p) {
+		n = utf8_char(p);
+		if (n == 0) {
+			fputs("\xef\xbf\xbd", f);
+			p++;
+			continue;
+		}
+		if (*p == '\\' || *p == '"')
 			fputc('\\', f);
-		if (*s == '\n')
+		if (*p == '\n')
 			fputs("\\n", f);
 		else
-			fputc(*s, f);
+			fwrite(p, 1, n, f);
+		p += n;
 	}
 	fputc('"', f);
 }
@@ -85,12 +100,17 @@ static uint64_t changed_of(const struct kvmlstar_record *r) { return r->changed;
 static uint64_t gone_of(const struct kvmlstar_record *r) { return r->gone; }
 static uint64_t hypervisor_of(const struct kvmlstar_record *r) { return r->hypervisor; }
 
+/* @st NULL: the module is not loaded, and kvm_lstar_up 0 is all there is. */
 static void write_metrics(FILE *f, const struct kvmlstar_status *st,
 			  const struct kvmlstar_record *recs, size_t n)
 {
 	char lstar[KVMLSTAR_HEX_LEN], cur[KVMLSTAR_HEX_LEN];
 	size_t i;
 
+	gauge(f, "up", "1 when the kvm_lstar module answered; 0 when it is not loaded (and "
+	      "no other kvm_lstar_ series).", st != NULL);
+	if (!st)
+		return;
 	header(f, "module_info", "gauge", "The kvm_lstar module: its version and the state of "
 	       "its capture paths (intercept: kvm_msr; svm: sampling at VM exits).");
 	fputs("kvm_lstar_module_info{version=", f);
@@ -108,13 +128,20 @@ static void write_metrics(FILE *f, const struct kvmlstar_status *st,
 	counter(f, "events_lost_total", "Events merged into a later one or lost.",
 		st->events_lost);
 
-	header(f, "vcpu_info", "gauge", "One per vCPU record: the VMM's pid, how LSTAR was "
-	       "seen, the first value of the epoch and the latest.");
+	header(f, "vcpu_info", "gauge", "One per vCPU record: the VMM's pid and its name for "
+	       "the VM (QEMU's -name; no label without one), how LSTAR was seen, the first "
+	       "value of the epoch and the latest.");
 	for (i = 0; i < n; i++) {
 		const struct kvmlstar_record *r = &recs[i];
+		const char *name = record_name(r);
 
-		fprintf(f, "kvm_lstar_vcpu_info{vm=\"%u\",vcpu=\"%u\",pid=\"%u\",source=\"%s\","
-			"lstar=\"%s\",current=\"%s\"", r->vm, r->vcpu, r->pid,
+		fprintf(f, "kvm_lstar_vcpu_info{vm=\"%u\",vcpu=\"%u\",pid=\"%u\"", r->vm,
+			r->vcpu, r->pid);
+		if (name) {
+			fputs(",name=", f);
+			label_value(f, name);
+		}
+		fprintf(f, ",source=\"%s\",lstar=\"%s\",current=\"%s\"",
 			kvmlstar_source_name(r->source), kvmlstar_hex(r->lstar, lstar),
 			kvmlstar_hex(r->current, cur));
 		if (r->unavailable)
@@ -187,35 +214,25 @@ out:
 	return e ? err->code : 0;
 }
 
-int cmd_metrics(struct cli *c)
+/*
+ * Print the metrics, or write them to --output; frees @recs.  @st NULL:
+ * the module is not loaded.  Returns the exit status.
+ */
+static int emit(const struct cli *c, const struct kvmlstar_status *st,
+		struct kvmlstar_record *recs, size_t n)
 {
-	struct kvmlstar_filter filter = { .pid = c->pid, .vm = c->vm };
-	struct kvmlstar_record *recs = NULL;
-	struct kvmlstar_status st;
 	struct kvmlstar_error err;
-	struct kvmlstar_nl *nl;
 	char *text = NULL;
-	size_t n = 0, len = 0;
-	FILE *f;
-	int rc = kvmlstar_nl_open(&nl, &err);
+	size_t len = 0;
+	int rc = 0;
+	FILE *f = open_memstream(&text, &len);
 
-	if (rc)
-		return fail(c, &err);
-	rc = kvmlstar_nl_status(nl, &st, sizeof(st), &err);
-	if (!rc)
-		rc = kvmlstar_nl_list(nl, &filter, &recs, sizeof(*recs), &n, &err);
-	kvmlstar_nl_close(nl);
-	if (rc)
-		return fail(c, &err);
-	if (n)
-		qsort(recs, n, sizeof(*recs), record_order);
-	f = open_memstream(&text, &len);
 	if (!f) {
 		free(recs);
 		set_error(&err, KVMLSTAR_E_NOMEM, "out of memory");
 		return fail(c, &err);
 	}
-	write_metrics(f, &st, recs, n);
+	write_metrics(f, st, recs, n);
 	free(recs);
 	if (fclose(f)) {
 		free(text);
@@ -228,4 +245,39 @@ int cmd_metrics(struct cli *c)
 		fwrite(text, 1, len, stdout);
 	free(text);
 	return rc;
+}
+
+int cmd_metrics(struct cli *c)
+{
+	struct kvmlstar_filter filter = { .pid = c->pid, .vm = c->vm };
+	struct kvmlstar_record *recs = NULL;
+	struct kvmlstar_status st;
+	struct kvmlstar_error err;
+	struct kvmlstar_nl *nl;
+	size_t n = 0;
+	int rc = kvmlstar_nl_open(&nl, &err);
+
+	/* Without the module, that is what the metrics say: kvm_lstar_up 0. */
+	if (rc == KVMLSTAR_E_NO_MODULE)
+		return emit(c, NULL, NULL, 0);
+	if (rc)
+		return fail(c, &err);
+	if (c->vm_name) {
+		rc = resolve_name(c, nl, NAME_FILTER, NULL);
+		if (rc) {
+			kvmlstar_nl_close(nl);
+			return rc;
+		}
+		filter.pid = c->pid;
+	}
+	rc = kvmlstar_nl_status(nl, &st, sizeof(st), &err);
+	/* A name no VM has: the counters, and no record (as a pid without any). */
+	if (!rc && !(c->vm_name && !c->pid))
+		rc = kvmlstar_nl_list(nl, &filter, &recs, sizeof(*recs), &n, &err);
+	kvmlstar_nl_close(nl);
+	if (rc)
+		return fail(c, &err);
+	if (n)
+		qsort(recs, n, sizeof(*recs), record_order);
+	return emit(c, &st, recs, n);
 }

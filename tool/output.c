@@ -30,7 +30,7 @@ void json_end(struct json *j)
  * forms, no surrogates, nothing above U+10FFFF), or 0 when @s does not
  * start one.
  */
-static size_t utf8_char(const unsigned char *s)
+size_t utf8_char(const unsigned char *s)
 {
 	unsigned char c = s[0];
 	size_t n, i;
@@ -150,6 +150,8 @@ void json_record(struct json *j, const struct kvmlstar_record *r)
 	json_str(j, "unavailable", kvmlstar_unavailable_reason(r->unavailable));
 	json_hex(j, "cstar", r->cstar);
 	json_hex(j, "sysenter_eip", r->sysenter_eip);
+	/* The VMM's, not the module's: last, after the record's own fields. */
+	json_str(j, "name", record_name(r));
 }
 
 void json_array_begin(struct json *j, const char *key, struct json *array)
@@ -204,10 +206,11 @@ void format_age(uint64_t captured_ns, char *buf, size_t len)
 
 void print_record_block(const struct kvmlstar_record *r)
 {
-	char lstar[KVMLSTAR_HEX_LEN], cur[KVMLSTAR_HEX_LEN], age[32];
+	char lstar[KVMLSTAR_HEX_LEN], cur[KVMLSTAR_HEX_LEN], age[32], name[TEXT_NAME_LEN];
+	const char *n = text_name(record_name(r), KVMLSTAR_NAME_LEN, name);
 
-	printf("vm %u  pid %u  vcpu %u  uid %u%s\n", r->vm, r->pid, r->vcpu, r->uid,
-	       r->gone ? "  (VMM exited, record kept)" : "");
+	printf("vm %u  pid %u%s%s  vcpu %u  uid %u%s\n", r->vm, r->pid, n ? "  name " : "",
+	       n ? n : "", r->vcpu, r->uid, r->gone ? "  (VMM exited, record kept)" : "");
 	if (r->unavailable) {
 		printf("lstar    unavailable: %s\n", kvmlstar_unavailable_reason(r->unavailable));
 		return;

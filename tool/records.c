@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "journal.h"
 
 static int open_nl(const struct cli *c, struct kvmlstar_nl **nl)
 {
@@ -165,22 +166,60 @@ int record_order(const void *a, const void *b)
 	return x->vcpu < y->vcpu ? -1 : x->vcpu > y->vcpu;
 }
 
+/*
+ * Under the table, a line per VM that has a name: "vm 1  pid 116  name
+ * web1", as get's header says it.  A name can be long, too long for a
+ * column of the table.  @recs are sorted by VM.
+ */
+static void print_names(const struct kvmlstar_record *recs, size_t n)
+{
+	char buf[TEXT_NAME_LEN];
+	const char *name;
+	bool first = true;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (i && recs[i].vm == recs[i - 1].vm)
+			continue;
+		name = text_name(record_name(&recs[i]), KVMLSTAR_NAME_LEN, buf);
+		if (!name)
+			continue;
+		if (first)
+			putchar('\n');
+		first = false;
+		printf("vm %u  pid %u  name %s\n", recs[i].vm, recs[i].pid, name);
+	}
+}
+
+/* --name gave no VMM: as a pid without records, nothing matches. */
+static bool name_matches_none(const struct cli *c)
+{
+	return c->vm_name && !c->pid;
+}
+
 int cmd_list(struct cli *c)
 {
-	struct kvmlstar_filter f = filter_of(c);
-	struct kvmlstar_record *recs;
+	struct kvmlstar_filter f;
+	struct kvmlstar_record *recs = NULL;
 	struct kvmlstar_error err;
 	struct kvmlstar_nl *nl;
 	struct json j;
-	size_t n, i;
+	size_t n = 0, i;
 	int rc = open_nl(c, &nl);
 
 	if (rc)
 		return rc;
-	rc = kvmlstar_nl_list(nl, &f, &recs, sizeof(*recs), &n, &err);
+	if (c->vm_name)
+		rc = resolve_name(c, nl, NAME_FILTER, NULL);
+	if (!rc && !name_matches_none(c)) {
+		f = filter_of(c);
+		rc = kvmlstar_nl_list(nl, &f, &recs, sizeof(*recs), &n, &err);
+		if (rc)
+			rc = fail(c, &err);
+	}
 	kvmlstar_nl_close(nl);
 	if (rc)
-		return fail(c, &err);
+		return rc;
 	if (n)
 		qsort(recs, n, sizeof(*recs), record_order);
 	if (c->json) {
@@ -191,6 +230,7 @@ int cmd_list(struct cli *c)
 		}
 	} else if (n) {
 		rc = print_table(recs, n);
+		print_names(recs, n);
 	} else {
 		printf("no records\n");
 	}
@@ -239,9 +279,9 @@ static int get_by_pid(const struct cli *c, struct kvmlstar_nl *nl,
 }
 
 /*
- * The record that --pid/--vm and --vcpu name.  With @wait, wait up to
- * @timeout_ms (negative: no limit) for it to be captured; without, take
- * it as it is.
+ * The record that --pid/--vm (or --name, once resolve_name() made it a
+ * pid) and --vcpu name.  With @wait, wait up to @timeout_ms (negative:
+ * no limit) for it to be captured; without, take it as it is.
  */
 int find_record(struct cli *c, struct kvmlstar_nl *nl, bool wait, int timeout_ms,
 		struct kvmlstar_record *rec, struct kvmlstar_error *err)
@@ -293,12 +333,20 @@ static int show_one(struct cli *c, bool wait)
 	struct kvmlstar_record rec;
 	struct kvmlstar_error err;
 	struct kvmlstar_nl *nl;
+	int timeout_ms = c->timeout_ms;
 	struct json j;
 	int rc = open_nl(c, &nl);
 
 	if (rc)
 		return rc;
-	rc = find_record(c, nl, wait, c->timeout_ms, &rec, &err);
+	if (c->vm_name) {
+		rc = resolve_name(c, nl, wait ? NAME_WAIT : NAME_ONE, &timeout_ms);
+		if (rc) {
+			kvmlstar_nl_close(nl);
+			return rc;
+		}
+	}
+	rc = find_record(c, nl, wait, timeout_ms, &rec, &err);
 	if (rc) {
 		kvmlstar_nl_close(nl);
 		return fail(c, &err);
@@ -391,24 +439,74 @@ static const char *event_name(const struct kvmlstar_record *ev)
 	return ev->event == KVMLSTAR_EVENT_NONE ? "resync" : kvmlstar_event_name(ev->event);
 }
 
-static void print_event(const struct cli *c, const struct kvmlstar_record *ev)
+/* Write @ev to @f: its JSON object with --json, else one line. */
+static void write_event(FILE *f, const struct cli *c, const struct kvmlstar_record *ev)
 {
-	char lstar[KVMLSTAR_HEX_LEN], cur[KVMLSTAR_HEX_LEN];
+	char lstar[KVMLSTAR_HEX_LEN], cur[KVMLSTAR_HEX_LEN], name[TEXT_NAME_LEN];
+	const char *n;
 	struct json j;
 
 	if (c->json) {
-		json_begin(&j, stdout);
+		json_begin(&j, f);
 		json_str(&j, "event", event_name(ev));
 		json_record(&j, ev);
 		json_end(&j);
 		return;
 	}
-	printf("%-7s  vm %u  pid %u  vcpu %u  lstar %s  current %s  epoch %u  writes %u  "
-	       "source %s%s%s\n",
-	       event_name(ev), ev->vm, ev->pid, ev->vcpu,
-	       kvmlstar_hex(ev->lstar, lstar), kvmlstar_hex(ev->current, cur), ev->epoch,
-	       ev->writes, kvmlstar_source_name(ev->source),
-	       ev->changed ? "  CHANGED" : "", ev->gone ? "  gone" : "");
+	n = text_name(record_name(ev), KVMLSTAR_NAME_LEN, name);
+	fprintf(f, "%-7s  vm %u  pid %u%s%s  vcpu %u  lstar %s  current %s  epoch %u  writes %u  "
+		"source %s%s%s\n",
+		event_name(ev), ev->vm, ev->pid, n ? "  name " : "", n ? n : "", ev->vcpu,
+		kvmlstar_hex(ev->lstar, lstar), kvmlstar_hex(ev->current, cur), ev->epoch,
+		ev->writes, kvmlstar_source_name(ev->source),
+		ev->changed ? "  CHANGED" : "", ev->gone ? "  gone" : "");
+}
+
+/*
+ * Under systemd (kvm-lstar-watch.service) stdout may be the journal: then
+ * each event goes to it as a structured entry whose MESSAGE is the line
+ * printed otherwise (journal.c).  When the journal does not take one, the
+ * line goes to stdout after all, a plain journal line, and stderr says why
+ * (once, until the journal takes one again): no event is lost unseen.
+ */
+static int to_journal = -1;	/* -1: not looked at yet */
+static bool journal_failing;
+
+static void print_event(const struct cli *c, const struct kvmlstar_record *ev)
+{
+	char *line = NULL;
+	size_t len = 0;
+	FILE *f = NULL;
+	int rc;
+
+	if (to_journal < 0)
+		to_journal = stdout_is_journal();
+	if (to_journal)
+		f = open_memstream(&line, &len);
+	if (!f) {
+		write_event(stdout, c, ev);
+		return;
+	}
+	write_event(f, c, ev);
+	if (fclose(f)) {
+		free(line);
+		write_event(stdout, c, ev);
+		return;
+	}
+	rc = journal_send_event(event_name(ev), ev, record_name(ev), line, len);
+	/* A stop interrupted the send: a stop, as for a write to stdout. */
+	if (rc == -EINTR && stop_requested) {
+		free(line);
+		return;
+	}
+	if (rc < 0) {
+		if (!journal_failing)
+			fprintf(stderr, PROG " watch: the journal did not take an event (%s); "
+				"printing it on standard output\n", strerror(-rc));
+		fwrite(line, 1, len, stdout);
+	}
+	journal_failing = rc < 0;
+	free(line);
 }
 
 static int subscribe(const struct cli *c, struct kvmlstar_nl *nl)
@@ -426,7 +524,8 @@ static int subscribe(const struct cli *c, struct kvmlstar_nl *nl)
 
 static bool event_wanted(const struct cli *c, const struct kvmlstar_record *ev)
 {
-	return (!c->pid || ev->pid == c->pid) && (!c->vm || ev->vm == c->vm);
+	return (!c->pid || ev->pid == c->pid) && (!c->vm || ev->vm == c->vm) &&
+	       name_wanted(c, ev);
 }
 
 static bool overrun(int rc, const struct kvmlstar_error *err)
@@ -436,7 +535,9 @@ static bool overrun(int rc, const struct kvmlstar_error *err)
 
 static int print_resync(const struct kvmlstar_record *r, void *arg)
 {
-	print_event(arg, r);
+	/* The dump's filter has no name: --name is matched here. */
+	if (name_wanted(arg, r))
+		print_event(arg, r);
 	return 0;
 }
 
@@ -600,6 +701,12 @@ int cmd_watch(struct cli *c)
 	rc = open_nl(c, &w.nl);
 	if (!rc)
 		rc = subscribe(c, w.nl);
+	/*
+	 * Subscribed first: the names of the VMs alive now are read (and kept
+	 * for their gone events), those of VMs started later at their first.
+	 */
+	if (!rc && c->vm_name)
+		rc = resolve_name(c, w.nl, NAME_CHECK, NULL);
 	if (!rc)
 		rc = watch_loop(&w);
 	kvmlstar_nl_close(w.nl);
@@ -614,20 +721,43 @@ int cmd_watch(struct cli *c)
 /* clear                                                               */
 /* ------------------------------------------------------------------ */
 
+/* Above PID_MAX_LIMIT: no process has it, so no record either. */
+#define NO_SUCH_PID	4194305u
+
 int cmd_clear(struct cli *c)
 {
-	struct kvmlstar_filter f = filter_of(c);
+	struct kvmlstar_filter f;
 	struct kvmlstar_error err;
 	struct kvmlstar_nl *nl;
+	char name[TEXT_NAME_LEN];
 	int rc = open_nl(c, &nl);
 
 	if (rc)
 		return rc;
+	if (c->vm_name) {
+		rc = resolve_name(c, nl, NAME_FILTER, NULL);
+		if (rc) {
+			kvmlstar_nl_close(nl);
+			return rc;
+		}
+	}
+	f = filter_of(c);
+	/*
+	 * A name no VM has clears what a pid without records does, nothing,
+	 * but is still asked of the module, which decides who may clear.
+	 */
+	if (name_matches_none(c))
+		f.pid = NO_SUCH_PID;
 	rc = kvmlstar_nl_clear(nl, &f, &err);
 	kvmlstar_nl_close(nl);
 	if (rc)
 		return fail(c, &err);
-	if (c->pid)
+	text_name(c->vm_name, KVMLSTAR_NAME_LEN, name);
+	if (name_matches_none(c))
+		printf("no VM is named %s: no records cleared\n", name);
+	else if (c->vm_name)
+		printf("cleared the records of pid %u, whose VM is named %s\n", c->pid, name);
+	else if (c->pid)
 		printf("cleared the records of pid %u\n", c->pid);
 	else if (c->vm)
 		printf("cleared the records of VM %u\n", c->vm);

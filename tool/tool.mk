@@ -8,7 +8,8 @@
 #                         runs without the shared library installed
 #
 # `make install-tool` installs it, its man page and its bash completion
-# under $(DESTDIR)$(PREFIX); `make cli-test` runs the offline CLI tests.
+# under $(DESTDIR)$(PREFIX); `make cli-test` runs the offline CLI tests and
+# the journal output of watch (tests/cli/journal.sh).
 
 BINDIR ?= $(PREFIX)/bin
 MANDIR ?= $(PREFIX)/share/man
@@ -29,8 +30,15 @@ $(O)/tool/%.o: tool/%.c $(TOOL_HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(USER_CFLAGS) -c -o $@ $<
 
+# libsystemd: watch sends its events to the journal when stdout is one
+# (tool/journal.c).
+SYSTEMD_CFLAGS := $(shell pkg-config --cflags libsystemd 2>/dev/null)
+SYSTEMD_LIBS := $(or $(shell pkg-config --libs libsystemd 2>/dev/null),-lsystemd)
+
+$(O)/tool/journal.o: USER_CFLAGS += $(SYSTEMD_CFLAGS)
+
 $(TOOL_BIN): $(TOOL_OBJS) $(LIB_A)
-	$(CC) $(LDFLAGS) -o $@ $(TOOL_OBJS) $(LIB_A) -lelf $(NL_LIBS)
+	$(CC) $(LDFLAGS) -o $@ $(TOOL_OBJS) $(LIB_A) -lelf $(NL_LIBS) $(SYSTEMD_LIBS)
 
 install-tool: $(TOOL_BIN)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(BASHCOMPDIR)
@@ -38,5 +46,15 @@ install-tool: $(TOOL_BIN)
 	install -m 0644 tool/kvm-lstar.8 $(DESTDIR)$(MANDIR)/man8/kvm-lstar.8
 	install -m 0644 tool/kvm-lstar.bash-completion $(DESTDIR)$(BASHCOMPDIR)/kvm-lstar
 
-cli-test: $(TOOL_BIN)
+# tests/cli/journal-event: tool/records.c's event printing with the rest of
+# the tool (not its main), for tests/cli/journal.sh.
+TOOL_JOURNAL_TEST := $(O)/tests/cli/journal-event
+TOOL_JOURNAL_OBJS := $(filter-out $(O)/tool/records.o $(O)/tool/kvm-lstar.o,$(TOOL_OBJS))
+
+$(TOOL_JOURNAL_TEST): tests/cli/journal-event.c tool/records.c $(TOOL_HDRS) $(TOOL_JOURNAL_OBJS) $(LIB_A)
+	@mkdir -p $(@D)
+	$(CC) $(USER_CFLAGS) $(LDFLAGS) -o $@ $< $(TOOL_JOURNAL_OBJS) $(LIB_A) -lelf $(NL_LIBS) $(SYSTEMD_LIBS)
+
+cli-test: $(TOOL_BIN) $(TOOL_JOURNAL_TEST)
 	KVM_LSTAR=$(TOOL_BIN) tests/cli/offline.sh
+	JOURNAL_EVENT=$(TOOL_JOURNAL_TEST) tests/cli/journal.sh

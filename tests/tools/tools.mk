@@ -31,7 +31,8 @@ $(O)/tests/bin/nlfuzz: tests/tools/nlfuzz.c include/uapi/linux/kvm_lstar.h
 # stop points (its poll() and recv() wrapped at link time); the -noresync
 # variants are built from a lib/netlink.c compiled with the test-only
 # KVMLSTAR_TEST_NO_RESYNC, to show those tests fail without the resync.
-# Linked like kvm-lstar: the static library, libnl and libelf shared.
+# Linked like kvm-lstar: the static library, libnl, libelf and libsystemd
+# shared.
 HARDEN_NL_NORESYNC := $(O)/tests/noresync/netlink.o
 HARDEN_LIB_OBJS := $(filter-out $(O)/lib/netlink.o,$(patsubst lib/%.c,$(O)/lib/%.o,$(wildcard lib/*.c)))
 HARDEN_TOOL_OBJS := $(patsubst tool/%.c,$(O)/tool/%.o,$(wildcard tool/*.c))
@@ -62,7 +63,7 @@ $(O)/tests/bin/waitstop-noresync: tests/tools/waitstop.c $(HARDEN_NL_NORESYNC) $
 
 $(O)/tests/bin/kvm-lstar-noresync: $(HARDEN_TOOL_OBJS) $(HARDEN_NL_NORESYNC) $(HARDEN_LIB_OBJS)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $^ -lelf $(NL_LIBS)
+	$(CC) $(LDFLAGS) -o $@ $^ -lelf $(NL_LIBS) $(SYSTEMD_LIBS)
 
 # lstar-guest, the test VMM whose vCPUs write MSR_LSTAR.
 # Static, because it runs in a busybox initramfs that has no libc.

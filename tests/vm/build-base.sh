@@ -44,9 +44,10 @@ for t in modprobe rmmod insmod lsmod depmod modinfo; do
 	ln -sf /bin/kmod "$s/sbin/$t"
 done
 
-# Libraries the project's own dynamically linked tools need.
+# Libraries the project's own dynamically linked tools need (libsystemd:
+# kvm-lstar watch's journal entries; copy_elf brings its own libraries).
 copy_elf "$s" /usr/lib/x86_64-linux-gnu/libnl-genl-3.so.200 /usr/lib/x86_64-linux-gnu/libnl-3.so.200 \
-	/usr/lib/x86_64-linux-gnu/libelf.so.1
+	/usr/lib/x86_64-linux-gnu/libelf.so.1 /usr/lib/x86_64-linux-gnu/libsystemd.so.0
 
 # KVM and what it depends on.
 mdir=$root/lib/modules/$kver

@@ -74,20 +74,8 @@ dbg=$(kernel_fetch_debug "$kver" "$cache/$kver") || {
 	exit 1
 }
 
-# promtool alone, from Debian's prometheus package (its server is not
-# installed): cached beside the kernels.
-promtool=$cache/promtool/promtool
-if [ ! -x "$promtool" ]; then
-	(
-		d=$(mktemp -d)
-		trap 'rm -rf "$d"' EXIT
-		chmod 755 "$d"
-		cd "$d" && apt-get download -q prometheus >/dev/null 2>&1 &&
-			dpkg-deb --fsys-tarfile prometheus_*.deb | tar -x ./usr/bin/promtool &&
-			mkdir -p "$cache/promtool" && mv usr/bin/promtool "$promtool.tmp" &&
-			mv "$promtool.tmp" "$promtool"
-	) || echo "gdb-proof.sh: could not take promtool out of Debian's prometheus package" >&2
-fi
+promtool=$(cached_promtool) ||
+	echo "gdb-proof.sh: could not take promtool out of Debian's prometheus package" >&2
 
 outlog=$out/vm-logs/gdb-guest-$kver.out
 rm -f "$outlog"

@@ -51,7 +51,7 @@ wait_ready $t/g1
 expect "wait --pid" 0 kvm-lstar wait --pid $g1 --timeout 10 --json
 vm=$(field vm "$out")
 same "wait --pid: record" \
-	"{\"vm\": $vm, \"pid\": $g1, \"vcpu\": 0, \"lstar\": \"$v0\", \"current\": \"$v0\", \"epoch\": 1, \"writes\": 1, \"changed\": false, \"source\": S, \"captured_ns\": N, \"gone\": false, \"hypervisor\": false, \"unavailable\": null, \"cstar\": \"0x0\", \"sysenter_eip\": \"0x0\"}" \
+	"{\"vm\": $vm, \"pid\": $g1, \"vcpu\": 0, \"lstar\": \"$v0\", \"current\": \"$v0\", \"epoch\": 1, \"writes\": 1, \"changed\": false, \"source\": S, \"captured_ns\": N, \"gone\": false, \"hypervisor\": false, \"unavailable\": null, \"cstar\": \"0x0\", \"sysenter_eip\": \"0x0\", \"name\": null}" \
 	"$(printf '%s\n' "$out" | mask)"
 expect "wait --vm --vcpu 1" 0 kvm-lstar wait --vm "$vm" --vcpu 1 --timeout 10 --json
 has "wait --vm --vcpu 1: value" "\"vcpu\": 1, \"lstar\": \"$v1\"" "$out"
@@ -89,7 +89,7 @@ same "list all: 3 records" 3 "$(printf '%s\n' "$out" | grep -c '^{')"
 # --- kaslr --------------------------------------------------------------------
 expect "kaslr --pid" 0 kvm-lstar kaslr --pid $g1 --system-map $map --json
 same "kaslr --pid: JSON" \
-	"{\"lstar\": \"$v0\", \"link\": \"$link\", \"offset\": \"0x2000000\", \"symbol\": \"entry_SYSCALL_64\", \"vm\": $vm, \"pid\": $g1, \"vcpu\": 0, \"epoch\": 1, \"witnesses\": [{\"msr\": \"lstar\", \"value\": \"$v0\", \"symbol\": \"entry_SYSCALL_64\", \"link\": \"$link\", \"offset\": \"0x2000000\"}], \"confirmed\": false}" "$out"
+	"{\"lstar\": \"$v0\", \"link\": \"$link\", \"offset\": \"0x2000000\", \"symbol\": \"entry_SYSCALL_64\", \"vm\": $vm, \"pid\": $g1, \"vcpu\": 0, \"epoch\": 1, \"name\": null, \"witnesses\": [{\"msr\": \"lstar\", \"value\": \"$v0\", \"symbol\": \"entry_SYSCALL_64\", \"link\": \"$link\", \"offset\": \"0x2000000\"}], \"confirmed\": false}" "$out"
 expect "kaslr --vcpu 1" 0 kvm-lstar kaslr --vm "$vm" --vcpu 1 --system-map $map --json
 has "kaslr --vcpu 1: offset" '"offset": "0x4000000"' "$out"
 expect "kaslr human" 0 kvm-lstar kaslr --vm "$vm" --system-map $map
@@ -139,6 +139,7 @@ wait $gu
 
 # --- metrics (Prometheus text) ----------------------------------------------------
 expect "metrics" 0 kvm-lstar metrics
+has "metrics: kvm_lstar_up 1" '^kvm_lstar_up 1$' "$out"
 has "metrics: module_info" '^kvm_lstar_module_info\{version="[^"]+",intercept="(active|off|disabled)",svm="(active|off|disabled)"\} 1$' "$out"
 has "metrics: a record's info" \
 	"^kvm_lstar_vcpu_info\{vm=\"$vm\",vcpu=\"0\",pid=\"$g1\",source=\"(intercept|sample)\",lstar=\"$v0\",current=\"$v0\"\} 1$" "$out"
@@ -288,6 +289,131 @@ if [ "$intercept_active" = yes ]; then
 	wait $g7
 else
 	echo "note: the intercept path is not active; the --fep case is skipped"
+fi
+
+# --- --name: a real QEMU, named as libvirt names it ------------------------------
+# A name with a space and a comma (",," on QEMU's command line).
+gname='web 1,a'
+if on amd; then
+	# wait --name started before QEMU: the name is found among the processes.
+	kvm-lstar wait --name "$gname" --timeout $((150 * slow)) --json >$t/wn 2>$t/wne &
+	wnbg=$!
+	sleep 1
+	guest-linux --name "guest=web 1,,a,debug-threads=on" --hold $((90 * slow)) >$t/gl 2>&1 &
+	glbg=$!
+	wait $wnbg
+	rc=$?
+	if [ "$rc" != 0 ]; then
+		# A boot stuck in SeaBIOS (TCG) makes guest-linux start a second
+		# QEMU, of the same name, after its guard: wait on that one.
+		i=0
+		while ! grep -q 'trying once more' $t/gl && kill -0 $glbg 2>/dev/null && [ $i -lt 120 ]; do
+			sleep 1
+			i=$((i + 1))
+		done
+		if grep -q 'trying once more' $t/gl; then
+			echo "  the nested guest stopped in SeaBIOS; waiting on guest-linux's second QEMU"
+			kvm-lstar wait --name "$gname" --timeout $((150 * slow)) --json >$t/wn 2>$t/wne
+			rc=$?
+		fi
+	fi
+	out=$(cat $t/wn) err=$(cat $t/wne)
+	check_rc "wait --name, started before QEMU" 0
+	command -v python3 >/dev/null && strict_json "wait --name" $t/wn
+	qpid=$(field pid "$out")
+	gvm=$(field vm "$out")
+	same "wait --name: the record's name" "$gname" "$(field name "$out")"
+	has "wait --name: QEMU's pid" '^qemu-system-x86_64 ' "$(tr '\0' ' ' </proc/"${qpid:-1}"/cmdline)"
+	i=0
+	while ! grep -q '^GUEST-BOOT' $t/gl && [ $i -lt $((120 * slow)) ]; do
+		sleep 1
+		i=$((i + 1))
+	done
+	entry=$(sed -n 's/^GUEST-BOOT .*entry_SYSCALL_64=\(0x[0-9a-f]*\).*/\1/p' $t/gl | tail -n1)
+	same "wait --name: LSTAR is the guest's own entry_SYSCALL_64" "$entry" "$(field lstar "$out")"
+
+	expect "list --json: the name" 0 kvm-lstar list --pid "$qpid" --json
+	same "list --json: each vCPU's name" "$gname" "$(printf '%s\n' "$out" | jq -r .name | sort -u)"
+	expect "list --name" 0 kvm-lstar list --name "$gname" --json
+	same "list --name: the QEMU's records" "$qpid" "$(printf '%s\n' "$out" | jq -r .pid | sort -u)"
+	expect "list: the names under the table" 0 kvm-lstar list
+	has "list: the VM's name line" "^vm $gvm  pid $qpid  name $gname$" "$out"
+	expect "get --name" 0 kvm-lstar get --name "$gname" --json
+	same "get --name: the QEMU's record" "$gvm $qpid $gname $entry" \
+		"$(printf '%s\n' "$out" | jq -r '"\(.vm) \(.pid) \(.name) \(.lstar)"')"
+	expect "get --name, text" 0 kvm-lstar get --name "$gname"
+	has "get --name, text: the name in the header" "^vm $gvm  pid $qpid  name $gname  vcpu 0  uid 0$" "$out"
+	expect "kaslr --name" 0 kvm-lstar kaslr --name "$gname" --system-map $map --json
+	same "kaslr --name: the guest's offset, its VM and name" \
+		"$(printf '0x%x' $((entry - link))) $gvm $gname" \
+		"$(printf '%s\n' "$out" | jq -r '"\(.offset) \(.vm) \(.name)"')"
+	expect "kaslr --name, text" 0 kvm-lstar kaslr --name "$gname" --system-map $map
+	has "kaslr --name, text: the name in the header" "^vm $gvm  pid $qpid  name $gname  vcpu 0  epoch 1$" "$out"
+	expect "kaslr --name --format libvmi" 0 kvm-lstar kaslr --name "$gname" --system-map $map --format libvmi
+	has "libvmi: the stanza is named after the VM, as LibVMI can read it" '^web_1_a \{$' "$out"
+	has "libvmi: says whose name it is" "\"web_1_a\" is the VM's name \"$gname\" as LibVMI's config can spell it" "$out"
+	has "libvmi: the name in the comment" "^# kvm-lstar: vm $gvm pid $qpid name $gname vcpu 0 epoch 1: KASLR offset " "$out"
+	expect "metrics --name" 0 kvm-lstar metrics --name "$gname"
+	has "metrics: the name label" \
+		"^kvm_lstar_vcpu_info\{vm=\"$gvm\",vcpu=\"0\",pid=\"$qpid\",name=\"$gname\",source=\"(intercept|sample)\",lstar=\"$entry\"" "$out"
+	same "metrics --name: that VM only" "$qpid" \
+		"$(printf '%s\n' "$out" | sed -n 's/^kvm_lstar_vcpu_info{.*,pid="\([0-9]*\)".*/\1/p' | sort -u)"
+
+	# A name no visible VM has: as a pid without records.
+	expect "get --name: no such VM" 1 kvm-lstar get --name nosuch --json
+	has "get --name: no such VM: not_found, naming it" \
+		'^\{"error": "not_found", "retryable": false, "message": "no VM named .nosuch.: ' "$out"
+	expect "kaslr --name: no such VM" 1 kvm-lstar kaslr --name nosuch --system-map $map
+	has "kaslr --name: no such VM: one line naming it" "^kvm-lstar kaslr: no VM named 'nosuch': " "$err"
+	expect "list --name: no such VM" 0 kvm-lstar list --name nosuch --json
+	same "list --name: no such VM: no records" "" "$out"
+	expect "wait --name: no such VM" 3 kvm-lstar wait --name nosuch --timeout 0.5 --json
+	has "wait --name: no such VM: timeout, naming it" \
+		'^\{"error": "timeout", "retryable": true, "message": "no VM named .nosuch. within the timeout' "$out"
+	expect "clear --name: no such VM" 0 kvm-lstar clear --name nosuch
+	same "clear --name: no such VM: nothing cleared" "no VM is named nosuch: no records cleared" "$out"
+	# Another user sees neither root's VM nor, for wait, root's QEMU.
+	as_user "kvm-lstar get --name '$gname' --json"
+	check_rc "user get --name of root's VM" 1
+	has "user get --name: not_found" '"error": "not_found"' "$out"
+	as_user "kvm-lstar wait --name '$gname' --timeout 0.5 --json"
+	check_rc "user wait --name of root's QEMU" 3
+
+	# A second QEMU of that name (-name NAME,process=P): no kernel, but its
+	# vCPU runs SeaBIOS, so it has a record.
+	qemu-system-x86_64 -machine pc,accel=kvm -cpu qemu64 -m 64 -nodefaults -nographic \
+		-vga none -nic none -name "web 1,,a,process=second" </dev/null >$t/q2 2>&1 &
+	q2=$!
+	i=0
+	while [ -z "$(kvm-lstar list --pid $q2 --json)" ] && [ $i -lt $((150 * slow)) ]; do
+		sleep 0.2
+		i=$((i + 1))
+	done
+	expect "get --name of two QEMUs" 2 kvm-lstar get --name "$gname" --json
+	has "get --name of two: a usage error listing both pids" \
+		"^\{\"error\": \"bad_input\", \"retryable\": false, \"message\": \"--name '$gname' names the VMs of 2 VMM processes \(pids ($qpid, $q2|$q2, $qpid)\): give --pid PID" "$out"
+	expect "kaslr --name of two QEMUs" 2 kvm-lstar kaslr --name "$gname" --system-map $map
+	kill $q2
+	wait_gone $q2
+
+	# watch --name: the gone event of the VM, named as read while it ran.
+	kvm-lstar watch --name "$gname" --timeout $((15 * slow)) --json >$t/wg 2>&1 &
+	wgbg=$!
+	sleep 3
+	kill "$qpid"
+	wait $wgbg
+	rc=$?
+	out=$(cat $t/wg)
+	check_rc "watch --name" 0
+	has "watch --name: the gone event, with the name" \
+		"^\{\"event\": \"gone\", \"vm\": $gvm, \"pid\": $qpid, .*\"name\": \"$gname\"\}$" "$out"
+	hasnt "watch --name: no other VM's events" "\"pid\": ($q2|$g1)," "$out"
+	wait $glbg 2>/dev/null
+	expect "a gone VM's name" 0 kvm-lstar get --vm "$gvm" --json
+	same "a gone VM has no name any more (its pid may be another's)" "true null" \
+		"$(printf '%s\n' "$out" | jq -r '"\(.gone) \(.name)"')"
+else
+	amd_only "--name on a real QEMU (a nested boot takes minutes under Bochs)"
 fi
 
 # --- clear ------------------------------------------------------------------------
