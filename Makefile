@@ -29,7 +29,7 @@ USER_CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O2 -g \
 NL_CFLAGS = $(shell pkg-config --cflags libnl-genl-3.0 2>/dev/null)
 NL_LIBS = $(shell pkg-config --libs libnl-genl-3.0 2>/dev/null)
 
-.PHONY: all module user deps check lint unit-test vm-test demo bench clean install
+.PHONY: all module user deps check lint unit-test vm-test host-test demo bench clean install
 .PHONY: module-install dkms-install dkms-check kernels spec-check regen
 
 all: module user
@@ -127,6 +127,12 @@ demo:
 
 vm-test: all
 	tests/vm/suites.sh
+
+# The packages on a booted Debian 12 lab host (systemd, libvirt,
+# node_exporter) in the QEMU/TCG bench: tests/host/host-test.sh.  Part of
+# vm-test when the packages are built (make check builds them first).
+host-test: deb
+	O=$(O) tests/host/host-test.sh
 
 # The VM harness's netlink fuzzer (tests/vm/suites/harden.sh, fuzz part) for
 # KVM_LSTAR_FUZZ_SECONDS on each kernel; part of `make fuzz`.  A failure

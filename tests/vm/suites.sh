@@ -10,6 +10,8 @@
 # KVM_LSTAR_INTEL_KERNELS (default 6.1) and KVM_LSTAR_INTEL_MORE_SUITES on
 # each in KVM_LSTAR_INTEL_MORE_KERNELS (default 6.12 7.2), and
 # tests/vm/gdb-proof.sh on the first kernel (KVM_LSTAR_GDB_PROOF= skips it),
+# tests/host/host-test.sh when make deb has built the packages
+# (KVM_LSTAR_HOST_TEST= skips it),
 # two boots at a time (KVM_LSTAR_BENCH_JOBS), and sums their "N passed,
 # M failed" lines.
 set -uo pipefail
@@ -43,8 +45,9 @@ trap 'rm -rf "$tmp"' EXIT
 # false when it has none.
 tally() {
 	local line
-	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$1" | tail -n1)
+	line=$(grep -E '^([a-z]+: )?[0-9]+ passed, [0-9]+ failed' "$1" | tail -n1)
 	[ -n "$line" ] || return 1
+	line=${line#*: }
 	pass=$((pass + $(echo "$line" | cut -d' ' -f1)))
 	failed=$((failed + $(echo "$line" | cut -d' ' -f3)))
 }
@@ -192,6 +195,22 @@ if [ $# = 0 ] && [ -z "${KVM_LSTAR_KERNELS:-}" ] && [ -n "$gdb_proof" ]; then
 	names+=("host:$top/tests/vm/gdb-proof.sh")
 	kerns+=("$kernel")
 	cpus+=(amd)
+fi
+# The lab host (tests/host/host-test.sh, make host-test): the packages
+# built by make deb, installed and booted with systemd and libvirt.  The
+# longest run: it goes first.
+host_test=${KVM_LSTAR_HOST_TEST-1}
+if [ $# = 0 ] && [ -z "${KVM_LSTAR_KERNELS:-}" ] && [ -n "$host_test" ]; then
+	version=$(sed -n 's/^VERSION[[:space:]]*:=[[:space:]]*//p' "$top/Makefile")
+	O=${O:-build}
+	case $O in /*) debdir=$O/deb ;; *) debdir=$top/$O/deb ;; esac
+	if ls "$debdir/kvm-lstar-dkms_$version"-*.deb >/dev/null 2>&1; then
+		names=("host:$top/tests/host/host-test.sh" "${names[@]}")
+		kerns=(6.1 "${kerns[@]}")
+		cpus=(amd "${cpus[@]}")
+	else
+		echo "== host-test: not run, no packages in $debdir (make deb; make check builds them)"
+	fi
 fi
 shown=0
 # show_done: print, in order, the runs that have ended and were not shown.
