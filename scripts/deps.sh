@@ -38,6 +38,8 @@ pkgs=(
 	# they are installed into, systemd-analyze verifies the unit
 	debhelper dh-dkms dpkg-dev fakeroot lintian debootstrap
 	debian-archive-keyring systemd
+	# make host-test: the host image's ext4 disk (mke2fs -d)
+	e2fsprogs
 	# make bench: hyperfine times the symbol lookup against nm and readelf
 	# (binutils); libbpf-dev (with clang, above) builds the BPF peer that
 	# step 7 measures beside the module
