@@ -196,6 +196,26 @@ if [ $# = 0 ] && [ -z "${KVM_LSTAR_KERNELS:-}" ] && [ -n "$gdb_proof" ]; then
 	kerns+=("$kernel")
 	cpus+=(amd)
 fi
+# The AMD runs that TCG stalls (see suite_run; KVM_LSTAR_EARLY, KERNEL:SUITE
+# pairs) start first: a stalled run is run again while the others go on,
+# not alone at the end.
+early=${KVM_LSTAR_EARLY-7.2:linux}
+if [ -n "$early" ]; then
+	first=() rest=()
+	for i in "${!names[@]}"; do
+		case " $early " in
+		*" ${kerns[$i]}:$(basename "${names[$i]}" .sh) "*) [ "${cpus[$i]}" = amd ] && first+=("$i") && continue ;;
+		esac
+		rest+=("$i")
+	done
+	n2=() k2=() c2=()
+	for i in "${first[@]}" "${rest[@]}"; do
+		n2+=("${names[$i]}")
+		k2+=("${kerns[$i]}")
+		c2+=("${cpus[$i]}")
+	done
+	names=("${n2[@]}") kerns=("${k2[@]}") cpus=("${c2[@]}")
+fi
 # The lab host (tests/host/host-test.sh, make host-test): the packages
 # built by make deb, installed and booted with systemd and libvirt.  The
 # longest run: it goes first.
