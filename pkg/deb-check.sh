@@ -195,14 +195,7 @@ base_pkgs=("linux-headers-$flavour" systemd man-db gcc libc6-dev pkg-config prom
 # shellcheck disable=SC2317 # called by cached_base
 build_base() {
 	local d=$1 rc=0
-	debootstrap --variant=minbase bookworm "$d" "$mirror" >"$cache/debootstrap.log" 2>&1 || {
-		echo "  debootstrap failed; see $cache/debootstrap.log"; tail -n 20 "$cache/debootstrap.log"
-		return 1; }
-	printf '%s\n' "$sources" >"$d/etc/apt/sources.list"
-	{ apt_conf; echo 'Dpkg::Use-Pty "0";'; } >"$d/etc/apt/apt.conf.d/90kvm-lstar" # no /dev/pts
-	printf '#!/bin/sh\nexit 101\n' >"$d/usr/sbin/policy-rc.d" # start no services
-	chmod 0755 "$d/usr/sbin/policy-rc.d"
-	cp -L /etc/resolv.conf "$d/etc/resolv.conf"
+	debootstrap_tree "$d" "$mirror" "$sources" "$cache" || return 1
 	base_proc=$d/proc
 	mount -t proc proc "$d/proc"
 	{ chroot "$d" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LC_ALL=C.UTF-8 \
@@ -221,7 +214,7 @@ build_base() {
 		echo "  note: the chroot got $(ls -d "$d"/usr/src/linux-headers-*-"$flavour" | sed 's|.*/||'), this host has linux-headers-$kver"
 }
 
-key=$( { printf '%s\n' "$sources" "$(apt_conf)" "$flavour" "$kver" "${base_pkgs[*]}"; declare -f build_base; } |
+key=$( { printf '%s\n' "$sources" "$(apt_conf)" "$flavour" "$kver" "${base_pkgs[*]}"; declare -f build_base debootstrap_tree; } |
 	sha256sum | cut -c1-16)
 base=$cache/$key
 mkdir -p "$cache"

@@ -75,3 +75,20 @@ cached_base() {
 			grep -qF " $d/" /proc/self/mounts || rm -rf "$d" ;; esac
 	done
 }
+
+# debootstrap_tree DIR MIRROR SOURCES LOGDIR: a minimal bookworm in DIR
+# from MIRROR, its apt pointed at SOURCES with this machine's settings (and
+# no pty for dpkg: a chroot has no /dev/pts), no service started by a
+# package's scripts (policy-rc.d), and this machine's resolv.conf.  Its log
+# is LOGDIR/debootstrap.log.  A base's cache key hashes this text too.
+debootstrap_tree() {
+	local d=$1 mirror=$2 sources=$3 log=$4/debootstrap.log
+	debootstrap --variant=minbase bookworm "$d" "$mirror" >"$log" 2>&1 || {
+		echo "  debootstrap failed; see $log"; tail -n 20 "$log"
+		return 1; }
+	printf '%s\n' "$sources" >"$d/etc/apt/sources.list"
+	{ apt_conf; echo 'Dpkg::Use-Pty "0";'; } >"$d/etc/apt/apt.conf.d/90kvm-lstar"
+	printf '#!/bin/sh\nexit 101\n' >"$d/usr/sbin/policy-rc.d"
+	chmod 0755 "$d/usr/sbin/policy-rc.d"
+	cp -L /etc/resolv.conf "$d/etc/resolv.conf"
+}

@@ -121,14 +121,7 @@ base_pkgs=(systemd-sysv udev dbus kmod procps initramfs-tools linux-image-amd64 
 # shellcheck disable=SC2317 # called by cached_base
 build_base() {
 	local d=$1 rc=0
-	debootstrap --variant=minbase bookworm "$d" "$mirror" >"$cache/debootstrap.log" 2>&1 || {
-		echo "  debootstrap failed; see $cache/debootstrap.log"; tail -n 20 "$cache/debootstrap.log"
-		return 1; }
-	printf '%s\n' "$sources" >"$d/etc/apt/sources.list"
-	{ apt_conf; echo 'Dpkg::Use-Pty "0";'; } >"$d/etc/apt/apt.conf.d/90kvm-lstar"
-	printf '#!/bin/sh\nexit 101\n' >"$d/usr/sbin/policy-rc.d" # no service starts in the chroot
-	chmod 0755 "$d/usr/sbin/policy-rc.d"
-	cp -L /etc/resolv.conf "$d/etc/resolv.conf"
+	debootstrap_tree "$d" "$mirror" "$sources" "$cache" || return 1
 	mount -t proc proc "$d/proc" && base_mnt+=("$d/proc")
 	mount --bind /dev "$d/dev" && base_mnt+=("$d/dev")
 	in_tree "$d" sh -ec "apt-get update -q
@@ -144,7 +137,7 @@ build_base() {
 	rm -f "$d/etc/resolv.conf"
 }
 
-key=$( { printf '%s\n' "$sources" "$(apt_conf)" "${base_pkgs[*]}"; declare -f build_base; } |
+key=$( { printf '%s\n' "$sources" "$(apt_conf)" "${base_pkgs[*]}"; declare -f build_base debootstrap_tree; } |
 	sha256sum | cut -c1-16)
 base=$cache/$key
 cached_base "$cache" "$base" "the host image base" build_base || { bad "building the host image base failed"; finish; }
