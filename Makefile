@@ -104,8 +104,8 @@ check: deps kernels
 	$(MAKE) cli-test
 	$(MAKE) dkms-check
 	$(MAKE) deb-check
-	$(MAKE) vm-test
-	$(MAKE) bench-check
+	$(MAKE) bench-tools
+	KVM_LSTAR_POOL_MAKE=bench-check $(MAKE) vm-test
 
 lint:
 	tests/lint.sh

@@ -11,7 +11,8 @@
 # each in KVM_LSTAR_INTEL_MORE_KERNELS (default 6.12 7.2), and
 # tests/vm/gdb-proof.sh on the first kernel (KVM_LSTAR_GDB_PROOF= skips it),
 # tests/host/host-test.sh when make deb has built the packages
-# (KVM_LSTAR_HOST_TEST= skips it),
+# (KVM_LSTAR_HOST_TEST= skips it), and the make targets in
+# KVM_LSTAR_POOL_MAKE (make check: bench-check) beside them,
 # two boots at a time (KVM_LSTAR_BENCH_JOBS), and sums their "N passed,
 # M failed" lines.
 set -uo pipefail
@@ -45,7 +46,7 @@ trap 'rm -rf "$tmp"' EXIT
 # false when it has none.
 tally() {
 	local line
-	line=$(grep -E '^([a-z]+: )?[0-9]+ passed, [0-9]+ failed' "$1" | tail -n1)
+	line=$(grep -E '^([a-z-]+: )?[0-9]+ passed, [0-9]+ failed' "$1" | tail -n1)
 	[ -n "$line" ] || return 1
 	line=${line#*: }
 	pass=$((pass + $(echo "$line" | cut -d' ' -f1)))
@@ -160,6 +161,7 @@ suite_run() {
 	for attempt in 1 2 3 4 5; do
 		case $s in
 		host:*) bash "${s#host:}" --kernel "$kernel" >>"$tmp/$n.out" 2>&1 ;;
+		make:*) make -s -C "$top" "${s#make:}" >>"$tmp/$n.out" 2>&1 ;;
 		*) "$run" --cpu "$cpu" --kernel "$kernel" --timeout $limit "$s" >>"$tmp/$n.out" 2>&1 ;;
 		esac
 		rc=$?
@@ -203,6 +205,14 @@ if [ $# = 0 ] && [ -z "${KVM_LSTAR_KERNELS:-}" ]; then
 		case " $debug_suites " in *" ${c#*:} "*) skip="$skip $c" ;; esac
 	done
 fi
+# KVM_LSTAR_POOL_MAKE: make targets run as one more run each ("make:TARGET"),
+# beside the suites (make check: bench-check, whose VM boots build under
+# the same lock as the suites' do).
+for target in ${KVM_LSTAR_POOL_MAKE:-}; do
+	names+=("make:$target")
+	kerns+=("$kernel")
+	cpus+=(amd)
+done
 add_runs amd "$kernels" "${suites[@]}"
 # Host programs that drive a bench run themselves ("host:PATH", run with
 # --kernel): gdb on a nested guest's gdbstub, once, on the first kernel.
@@ -252,7 +262,8 @@ shown=0
 show_done() {
 	local name
 	while [ "$shown" -lt "${#names[@]}" ] && [ -f "$tmp/$shown.rc" ]; do
-		name=$(basename "${names[$shown]#host:}" .sh)
+		name=${names[$shown]#make:}
+		name=$(basename "${name#host:}" .sh)
 		where="kernel ${kerns[$shown]}"
 		[ "${cpus[$shown]}" = amd ] || where="$where, ${cpus[$shown]}"
 		echo "== suite $name ($where)"
